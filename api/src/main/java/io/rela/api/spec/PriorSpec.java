@@ -1,0 +1,49 @@
+package io.rela.api.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** The free, already trained model that turns every sample into a target. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.jobRef) || self.type == 'Job'",
+    message = "jobRef is only allowed with type Job", fieldPath = ".jobRef")
+@ValidationRule(value = "self.type != 'Job' || has(self.jobRef)",
+    message = "type Job requires jobRef (the ReLATrainingJob whose backbone is the prior)", fieldPath = ".jobRef")
+@ValidationRule(value = "!(self.type in ['TorchScript', 'ONNX']) || has(self.uri)",
+    message = "uri is required for a TorchScript or ONNX prior", fieldPath = ".uri")
+public class PriorSpec {
+
+  /** Kind of prior. */
+  @Default("Random")
+  @JsonPropertyDescription("Random (a seeded, randomly initialised copy of the student architecture), Job (the backbone trained by another ReLATrainingJob), TorchScript or ONNX (a file whose forward(images) returns embeddings).")
+  public PriorType type;
+
+  /** Location of a TorchScript or ONNX prior. */
+  @JsonPropertyDescription("Path (inside the pod or on the local machine) of the TorchScript or ONNX file.")
+  public String uri;
+
+  /** Job whose backbone is the prior. */
+  @JsonPropertyDescription("The ReLATrainingJob in the same namespace whose trained backbone is the prior.")
+  public JobReference jobRef;
+
+  /** Prior input size. */
+  @Min(8)
+  @Max(1024)
+  @JsonPropertyDescription("Side in pixels of the prior's input (shorter side resized, then centre-cropped). Defaults to the dataset's imageSize.")
+  public Integer inputSize;
+
+  /** Shared embedding cache. */
+  @JsonPropertyDescription("Existing PersistentVolumeClaim shared between jobs, holding prior embeddings keyed by dataset, prior and input size, so each combination is embedded once.")
+  public String cacheClaimName;
+
+  /** Parallel embedding pods. */
+  @Default("1")
+  @Min(1)
+  @Max(256)
+  @JsonPropertyDescription("Pods the embedding pass is spread over: an Indexed Job whose pod i embeds slice i of shards.")
+  public Integer shards;
+}

@@ -1,0 +1,52 @@
+package io.rela.api.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** The ReLA acceleration: per-epoch subset and switch rule. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.constantFraction) || self.schedule == 'Constant'",
+    message = "constantFraction is only allowed with schedule Constant", fieldPath = ".constantFraction")
+@ValidationRule(value = "self.schedule != 'Constant' || has(self.constantFraction)",
+    message = "schedule Constant requires constantFraction", fieldPath = ".constantFraction")
+public class ReLASpec {
+
+  /** Fraction of the data drawn per epoch. */
+  @Default("1.0")
+  @Min(value = 0, inclusive = false)
+  @Max(1)
+  @JsonPropertyDescription("Fraction r of the dataset drawn at random (without replacement) at the start of every epoch, 0 < r <= 1. Each epoch costs r of a full one.")
+  public Double dataRatio;
+
+  /** Switch rule. */
+  @Default("Adaptive")
+  @JsonPropertyDescription("When to switch from the ReLA phase to BYOL: Adaptive (when the phase-A loss plateaus, rho >= rhoThreshold), Constant (after floor(constantFraction * epochs) epochs), None (BYOL only).")
+  public Schedule schedule;
+
+  /** ReLA fraction of the epochs under Constant. */
+  @Min(0)
+  @Max(1)
+  @JsonPropertyDescription("Under schedule Constant, the fraction c of epochs spent in the ReLA phase.")
+  public Double constantFraction;
+
+  /** Adaptive threshold. */
+  @Default("0.995")
+  @Min(0)
+  @Max(1)
+  @JsonPropertyDescription("Under schedule Adaptive, switch once rho = exp(-max(L_slow - L_fast, 0)) reaches this value.")
+  public Double rhoThreshold;
+
+  /** Target dimension. */
+  @Min(1)
+  @JsonPropertyDescription("Number k of principal components kept as targets. Defaults to min(student feature width, prior dimension).")
+  public Integer targetDim;
+
+  /** Train the transfer layer. */
+  @Default("false")
+  @JsonPropertyDescription("Put the transfer layer (features -> targets) in the optimiser. The reference keeps it a fixed random map.")
+  public Boolean trainTransfer;
+}

@@ -1,0 +1,38 @@
+package io.rela.api.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Objects;
+
+/** Results of a finished run. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ResultsStatus {
+
+  @JsonPropertyDescription("Top-1 accuracy of a linear classifier on frozen features, on the test split (0-1).")
+  public Double linearProbeAccuracy;
+
+  @JsonPropertyDescription("Linear-probe accuracy of a randomly initialised backbone of the same architecture (0-1).")
+  public Double randomBaselineAccuracy;
+
+  @JsonPropertyDescription("Path of the final checkpoint in the workspace.")
+  public String checkpoint;
+
+  @JsonPropertyDescription("Training samples processed (epochs x r x N).")
+  public Long samplesProcessed;
+
+  @JsonPropertyDescription("samplesProcessed / N: the cost in full-data epochs.")
+  public Double fullDataEquivalentEpochs;
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ResultsStatus r && Objects.equals(linearProbeAccuracy, r.linearProbeAccuracy)
+        && Objects.equals(randomBaselineAccuracy, r.randomBaselineAccuracy)
+        && Objects.equals(checkpoint, r.checkpoint) && Objects.equals(samplesProcessed, r.samplesProcessed)
+        && Objects.equals(fullDataEquivalentEpochs, r.fullDataEquivalentEpochs);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(linearProbeAccuracy, checkpoint, samplesProcessed);
+  }
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Builds the real Kubernetes control-plane binaries the tests run against, from their Go
+# modules at pinned versions, into the layout io.fabric8 kube-api-test expects:
+#   $KUBE_API_TEST_DIR/k8s/<version>-linux-amd64/{etcd,kube-apiserver,kubectl,kube-controller-manager}
+# plus helm beside them. Idempotent: a binary already built at its pinned version is kept.
+set -euo pipefail
+
+K8S_VERSION="${K8S_VERSION:-1.37.2}"
+STAGING_VERSION="${STAGING_VERSION:-0.37.2}"
+ETCD_VERSION="${ETCD_VERSION:-3.6.16}"
+HELM_VERSION="${HELM_VERSION:-3.22.0}"
+
+DIR="${KUBE_API_TEST_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rela-operator/envtest}"
+BIN="$DIR/k8s/${K8S_VERSION}-linux-amd64"
+WORK="$DIR/build"
+mkdir -p "$BIN" "$WORK"
+export GOFLAGS="-buildvcs=false -trimpath"
+export CGO_ENABLED=0
+LDFLAGS=""
+
+log() { printf 'envtest: %s\n' "$*" >&2; }
+
+# go build of a dependency's main package from a throw-away module that pins it.
+# $1 module dir name, $2 go.mod body, $3 package, $4 output file
+build_in_module() {
+  local mod="$WORK/$1" body="$2" pkg="$3" out="$4"
+  mkdir -p "$mod"
+  if [ ! -f "$mod/go.mod" ] || [ "$(cat "$mod/go.mod")" != "$body" ]; then
+    printf '%s' "$body" > "$mod/go.mod"
+    rm -f "$mod/go.sum"
+  fi
+  (cd "$mod" && go get "$pkg" >/dev/null 2>&1 || true
+   cd "$mod" && go build -mod=mod -ldflags "-s -w $LDFLAGS" -o "$out.tmp" "$pkg" && mv "$out.tmp" "$out")
+}
+
+stamp_ok() { [ -x "$1" ] && [ -f "$1.version" ] && [ "$(cat "$1.version")" = "$2" ]; }
+stamp() { printf '%s' "$2" > "$1.version"; }
+
+# --- Kubernetes: k8s.io/kubernetes replaces its staging modules with local paths, so a
+# wrapper module points each of them at the published v0.x release instead.
+k8s_gomod() {
+  local gomod
+  gomod=$(go mod download -json "k8s.io/kubernetes@v${K8S_VERSION}" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  local goline
+  goline=$(grep -m1 '^go ' "$gomod")
+  printf 'module rela.io/envtest/k8s\n\n%s\n\nrequire k8s.io/kubernetes v%s\n\n' "$goline" "$K8S_VERSION"
+  grep -E '^\s*k8s.io/[a-z0-9-]+ => \./staging' "$gomod" | awk -v v="$STAGING_VERSION" '{print "replace " $1 " => " $1 " v" v}'
+}
+
+build_k8s() {
+  local need=()
+  for b in kube-apiserver kube-controller-manager kubectl; do
+    stamp_ok "$BIN/$b" "$K8S_VERSION" || need+=("$b")
+  done
+  [ ${#need[@]} -eq 0 ] && { log "kubernetes v$K8S_VERSION binaries cached"; return; }
+  log "building ${need[*]} v$K8S_VERSION (first time: several minutes)"
+  local body
+  body=$(k8s_gomod)
+  local v="k8s.io/component-base/version"
+  LDFLAGS="-X $v.gitVersion=v$K8S_VERSION -X $v.gitMajor=${K8S_VERSION%%.*} -X $v.gitMinor=$(echo "$K8S_VERSION" | cut -d. -f2) -X $v.gitTreeState=clean"
+  LDFLAGS="$LDFLAGS -X k8s.io/client-go/pkg/version.gitVersion=v$K8S_VERSION"
+  for b in "${need[@]}"; do
+    build_in_module k8s "$body" "k8s.io/kubernetes/cmd/$b" "$BIN/$b"
+    stamp "$BIN/$b" "$K8S_VERSION"
+    log "built $b"
+  done
+}
+
+build_etcd() {
+  stamp_ok "$BIN/etcd" "$ETCD_VERSION" && { log "etcd v$ETCD_VERSION cached"; return; }
+  log "building etcd v$ETCD_VERSION"
+  local mod="$WORK/etcd"
+  mkdir -p "$mod"
+  cat > "$mod/main.go" <<'EOF'
+// Command etcd runs the etcd server's own entry point.
+package main
+
+import (
+	"os"
+
+	"go.etcd.io/etcd/server/v3/etcdmain"
+)
+
+func main() { etcdmain.Main(os.Args) }
+EOF
+  printf 'module rela.io/envtest/etcd\n\ngo 1.24\n\nrequire go.etcd.io/etcd/server/v3 v%s\n' "$ETCD_VERSION" > "$mod/go.mod"
+  (cd "$mod" && go mod tidy >/dev/null && go build -ldflags "-s -w" -o "$BIN/etcd.tmp" . && mv "$BIN/etcd.tmp" "$BIN/etcd")
+  stamp "$BIN/etcd" "$ETCD_VERSION"
+}
+
+build_helm() {
+  stamp_ok "$DIR/bin/helm" "$HELM_VERSION" && { log "helm v$HELM_VERSION cached"; return; }
+  log "building helm v$HELM_VERSION"
+  mkdir -p "$DIR/bin"
+  LDFLAGS="-X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION"
+  build_in_module helm "$(printf 'module rela.io/envtest/helm\n\ngo 1.24\n\nrequire helm.sh/helm/v3 v%s\n' "$HELM_VERSION")" \
+    helm.sh/helm/v3/cmd/helm "$DIR/bin/helm"
+  stamp "$DIR/bin/helm" "$HELM_VERSION"
+}
+
+case "${1:-all}" in
+  all) build_etcd; build_k8s; build_helm ;;
+  etcd) build_etcd ;; k8s) build_k8s ;; helm) build_helm ;;
+  dir) echo "$DIR" ;;
+  *) echo "usage: $0 [all|etcd|k8s|helm|dir]" >&2; exit 2 ;;
+esac
+[ "${1:-all}" = dir ] || log "binaries in $BIN, helm in $DIR/bin"

@@ -1,0 +1,126 @@
+package io.rela.testinfra;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real kube-apiserver and etcd (the binaries `make envtest` builds), started offline, with
+ * the project's CRDs installed. One instance serves a whole test JVM; see {@link KubeApiServerExtension}.
+ */
+public final class KubeApiServer implements AutoCloseable {
+
+  private final KubeAPIServer server;
+  private final Path kubeconfig;
+  private final KubernetesClient client;
+  private ControllerManager controllerManager;
+
+  private KubeApiServer(KubeAPIServer server, Path kubeconfig, KubernetesClient client) {
+    this.server = server;
+    this.kubeconfig = kubeconfig;
+    this.client = client;
+  }
+
+  /** Starts etcd and the API server and installs every CRD under {@code crds/}. */
+  public static KubeApiServer start() {
+    Path dir = Envtest.dir();
+    Envtest.binDir(); // fails early with the make target to run
+    KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+        .withTestDir(dir.toString())
+        .withOfflineMode(true)
+        .withUpdateKubeConfig(false)
+        .withStartupTimeout(120_000)
+        .build());
+    server.start();
+    try {
+      String yaml = server.getKubeConfigYaml();
+      Path kubeconfig = Files.createTempFile("rela-kubeconfig-", ".yaml");
+      kubeconfig.toFile().deleteOnExit();
+      Files.writeString(kubeconfig, yaml);
+      KubernetesClient client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(yaml)).build();
+      KubeApiServer api = new KubeApiServer(server, kubeconfig, client);
+      api.installCrds(Envtest.repoRoot().resolve("crds"));
+      return api;
+    } catch (IOException e) {
+      server.stop();
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Creates (or replaces) the CRDs found in a folder and waits until the server serves them. */
+  public void installCrds(Path folder) throws IOException {
+    List<CustomResourceDefinition> crds = new ArrayList<>();
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).toList()) {
+        try (InputStream in = Files.newInputStream(f)) {
+          for (HasMetadata o : client.load(in).items()) {
+            if (o instanceof CustomResourceDefinition crd) {
+              crds.add(crd);
+            }
+          }
+        }
+      }
+    }
+    for (CustomResourceDefinition crd : crds) {
+      crd.getMetadata().setResourceVersion(null);
+      client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(r -> r.update());
+      client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
+              .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
+              60, TimeUnit.SECONDS);
+    }
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** A kubeconfig file for kubectl, helm and out-of-process operators. */
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public String kubeconfigYaml() {
+    return server.getKubeConfigYaml();
+  }
+
+  /** Runs the envtest kubectl against this server. */
+  public ProcessRunner.Result kubectl(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Envtest.kubectl().toString());
+    cmd.add("--kubeconfig=" + kubeconfig);
+    cmd.addAll(List.of(args));
+    return ProcessRunner.run(cmd, Map.of(), Envtest.repoRoot(), 120);
+  }
+
+  /** Starts kube-controller-manager (Job controller, garbage collector) once; later calls reuse it. */
+  public synchronized ControllerManager controllerManager() {
+    if (controllerManager == null) {
+      controllerManager = ControllerManager.start(kubeconfig);
+    }
+    return controllerManager;
+  }
+
+  @Override
+  public void close() {
+    if (controllerManager != null) {
+      controllerManager.close();
+    }
+    client.close();
+    server.stop();
+  }
+}
