@@ -9,11 +9,12 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** The free, already trained model that turns every sample into a target. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.jobRef) || self.type == 'Job'",
+// has() guards: the API server also checks the rules against the schema default {}
+@ValidationRule(value = "!has(self.jobRef) || (has(self.type) && self.type == 'Job')",
     message = "jobRef is only allowed with type Job", fieldPath = ".jobRef")
-@ValidationRule(value = "self.type != 'Job' || has(self.jobRef)",
+@ValidationRule(value = "!has(self.type) || self.type != 'Job' || has(self.jobRef)",
     message = "type Job requires jobRef (the ReLATrainingJob whose backbone is the prior)", fieldPath = ".jobRef")
-@ValidationRule(value = "!(self.type in ['TorchScript', 'ONNX']) || has(self.uri)",
+@ValidationRule(value = "!has(self.type) || !(self.type in ['TorchScript', 'ONNX']) || has(self.uri)",
     message = "uri is required for a TorchScript or ONNX prior", fieldPath = ".uri")
 public class PriorSpec {
 

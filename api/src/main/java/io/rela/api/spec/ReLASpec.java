@@ -9,9 +9,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** The ReLA acceleration: per-epoch subset and switch rule. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.constantFraction) || self.schedule == 'Constant'",
+// has() guards: the API server also checks the rules against the schema default {}
+@ValidationRule(value = "!has(self.constantFraction) || (has(self.schedule) && self.schedule == 'Constant')",
     message = "constantFraction is only allowed with schedule Constant", fieldPath = ".constantFraction")
-@ValidationRule(value = "self.schedule != 'Constant' || has(self.constantFraction)",
+@ValidationRule(value = "!has(self.schedule) || self.schedule != 'Constant' || has(self.constantFraction)",
     message = "schedule Constant requires constantFraction", fieldPath = ".constantFraction")
 public class ReLASpec {
 

@@ -1,0 +1,78 @@
+package io.rela.api.contract;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * What the trainer reports about a run: written as JSON to the {@code <job>-progress}
+ * ConfigMap (key {@link #CONFIG_MAP_KEY}), to the JSON-lines log and the console. The
+ * operator maps it into {@code status.progress}, {@code status.prior} and {@code status.results}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class ProgressReport {
+
+  public static final String CONFIG_MAP_KEY = "progress.json";
+
+  /** Trainer stage: Embedding, Training, Evaluating, Done. */
+  public String stage;
+  public Integer epoch;
+  public Integer totalEpochs;
+  /** ReLA or BYOL. */
+  public String phase;
+  public Integer switchedAtEpoch;
+  public Long switchedAtStep;
+  public Double subsetRatio;
+  public Long step;
+  public Long samplesSeen;
+  public Double loss;
+  public Double rho;
+  public Double samplesPerSecond;
+  public Long etaSeconds;
+  public String updatedAt;
+  /** Whether this report closes an epoch (the sinks flush on it). */
+  public Boolean epochEnd;
+  /** Online classifier accuracy on the epoch's training samples, when enabled. */
+  public Double onlineAccuracy;
+
+  public String priorCacheKey;
+  public Integer priorDimension;
+  public Long priorSamples;
+  public Boolean priorReused;
+
+  public Double linearProbeAccuracy;
+  public Double randomBaselineAccuracy;
+  public String checkpoint;
+  public Long samplesProcessed;
+  public Double fullDataEquivalentEpochs;
+
+  public ProgressReport copy() {
+    ProgressReport r = new ProgressReport();
+    r.stage = stage;
+    r.epoch = epoch;
+    r.totalEpochs = totalEpochs;
+    r.phase = phase;
+    r.switchedAtEpoch = switchedAtEpoch;
+    r.switchedAtStep = switchedAtStep;
+    r.subsetRatio = subsetRatio;
+    r.step = step;
+    r.samplesSeen = samplesSeen;
+    r.loss = loss;
+    r.rho = rho;
+    r.samplesPerSecond = samplesPerSecond;
+    r.etaSeconds = etaSeconds;
+    r.updatedAt = updatedAt;
+    r.epochEnd = epochEnd;
+    r.onlineAccuracy = onlineAccuracy;
+    r.priorCacheKey = priorCacheKey;
+    r.priorDimension = priorDimension;
+    r.priorSamples = priorSamples;
+    r.priorReused = priorReused;
+    r.linearProbeAccuracy = linearProbeAccuracy;
+    r.randomBaselineAccuracy = randomBaselineAccuracy;
+    r.checkpoint = checkpoint;
+    r.samplesProcessed = samplesProcessed;
+    r.fullDataEquivalentEpochs = fullDataEquivalentEpochs;
+    return r;
+  }
+}

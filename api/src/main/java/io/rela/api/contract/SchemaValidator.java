@@ -1,0 +1,116 @@
+package io.rela.api.contract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a spec against the CRD's OpenAPI schema (types, required fields, enums, bounds,
+ * patterns, unknown fields) with messages that name the field, for files that never pass
+ * through an API server. The CEL rules are checked by the code that reads the spec.
+ */
+public final class SchemaValidator {
+
+  private SchemaValidator() {}
+
+  public static List<String> validateSpec(JsonNode spec) {
+    List<String> errors = new ArrayList<>();
+    validate(spec, SchemaDefaults.specSchema(), "spec", errors);
+    return errors;
+  }
+
+  private static void validate(JsonNode v, JsonNode s, String path, List<String> errors) {
+    if (s == null || s.isMissingNode() || v == null || v.isNull()) {
+      return;
+    }
+    if (s.path("x-kubernetes-preserve-unknown-fields").asBoolean(false) && !s.has("properties")) {
+      return;
+    }
+    String type = s.path("type").asText("");
+    switch (type) {
+      case "object" -> {
+        if (!v.isObject()) {
+          errors.add(path + ": must be an object");
+          return;
+        }
+        for (JsonNode r : s.path("required")) {
+          if (!v.has(r.asText())) {
+            errors.add(path + "." + r.asText() + ": Required value");
+          }
+        }
+        JsonNode props = s.get("properties");
+        JsonNode additional = s.get("additionalProperties");
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> f = it.next();
+          String child = path + "." + f.getKey();
+          if (props != null && props.has(f.getKey())) {
+            validate(f.getValue(), props.get(f.getKey()), child, errors);
+          } else if (additional != null) {
+            validate(f.getValue(), additional, child, errors);
+          } else if (props != null) {
+            errors.add(child + ": unknown field");
+          }
+        }
+      }
+      case "array" -> {
+        if (!v.isArray()) {
+          errors.add(path + ": must be a list");
+          return;
+        }
+        for (int i = 0; i < v.size(); i++) {
+          validate(v.get(i), s.get("items"), path + "[" + i + "]", errors);
+        }
+      }
+      case "integer", "number" -> {
+        if (!v.isNumber() || ("integer".equals(type) && !v.canConvertToLong())) {
+          errors.add(path + ": must be " + ("integer".equals(type) ? "an integer" : "a number") + ", got " + v);
+          return;
+        }
+        double x = v.asDouble();
+        if (s.has("minimum")) {
+          double min = s.get("minimum").asDouble();
+          boolean exclusive = s.path("exclusiveMinimum").asBoolean(false);
+          if (exclusive ? x <= min : x < min) {
+            errors.add(path + ": Invalid value: " + v + ": should be " + (exclusive ? "greater than " : "greater than or equal to ") + fmt(min));
+          }
+        }
+        if (s.has("maximum")) {
+          double max = s.get("maximum").asDouble();
+          boolean exclusive = s.path("exclusiveMaximum").asBoolean(false);
+          if (exclusive ? x >= max : x > max) {
+            errors.add(path + ": Invalid value: " + v + ": should be " + (exclusive ? "less than " : "less than or equal to ") + fmt(max));
+          }
+        }
+      }
+      case "string" -> {
+        if (!v.isTextual()) {
+          errors.add(path + ": must be a string, got " + v);
+          return;
+        }
+        if (s.has("enum")) {
+          List<String> allowed = new ArrayList<>();
+          s.get("enum").forEach(e -> allowed.add(e.asText()));
+          if (!allowed.contains(v.asText())) {
+            errors.add(path + ": Unsupported value: \"" + v.asText() + "\": supported values: " + String.join(", ", allowed));
+          }
+        }
+        if (s.has("pattern") && !Pattern.compile(s.get("pattern").asText()).matcher(v.asText()).find()) {
+          errors.add(path + ": Invalid value: \"" + v.asText() + "\": should match '" + s.get("pattern").asText() + "'");
+        }
+      }
+      case "boolean" -> {
+        if (!v.isBoolean()) {
+          errors.add(path + ": must be true or false, got " + v);
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+}

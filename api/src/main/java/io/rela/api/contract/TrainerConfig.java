@@ -1,0 +1,35 @@
+package io.rela.api.contract;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.rela.api.spec.ReLATrainingJobSpec;
+
+/**
+ * The file the operator renders into the {@code <job>-config} ConfigMap (key
+ * {@link #CONFIG_MAP_KEY}) and the trainer's {@code embed}, {@code train} and {@code eval}
+ * commands read. The spec arrives with the API server's defaults already applied.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class TrainerConfig {
+
+  public static final String CONFIG_MAP_KEY = "trainer-config.yaml";
+  /** Where pods mount the config ConfigMap. */
+  public static final String MOUNT_PATH = "/etc/rela";
+
+  /** Namespace and name of the ReLATrainingJob. */
+  public String namespace;
+  public String jobName;
+  /** The job's spec, defaults applied. */
+  public ReLATrainingJobSpec spec;
+  /** Workspace folder: checkpoints, targets, reports. */
+  public String workspaceDir;
+  /** Folder of the shared prior-embedding cache (the workspace when no cache claim is set). */
+  public String priorCacheDir;
+  /** Checkpoint of the job named by spec.prior.jobRef, when the prior is a Job. */
+  public String priorCheckpoint;
+  /** ConfigMap the trainer writes its progress to; unset outside a cluster. */
+  public String progressConfigMap;
+  /** Port of the trainer's Prometheus endpoint; 0 disables it. */
+  public Integer metricsPort;
+}

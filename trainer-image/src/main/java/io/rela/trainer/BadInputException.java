@@ -1,0 +1,18 @@
+package io.rela.trainer;
+
+/**
+ * Input the trainer cannot use: a missing or corrupt file, or a configuration value out of
+ * range. The message names the file or field; the CLI exits with {@link #EXIT_CODE}.
+ */
+public class BadInputException extends RuntimeException {
+
+  public static final int EXIT_CODE = 2;
+
+  public BadInputException(String message) {
+    super(message);
+  }
+
+  public BadInputException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

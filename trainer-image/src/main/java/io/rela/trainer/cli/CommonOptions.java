@@ -1,0 +1,41 @@
+package io.rela.trainer.cli;
+
+import io.rela.trainer.progress.ConsoleSink;
+import io.rela.trainer.progress.JsonLinesSink;
+import io.rela.trainer.progress.Progress;
+import io.rela.trainer.progress.ProgressSink;
+import io.rela.trainer.progress.PrometheusSink;
+import io.rela.trainer.train.Workspace;
+import picocli.CommandLine.Option;
+
+/** Options every command takes: where progress goes. */
+final class CommonOptions {
+
+  @Option(names = "--metrics-port", description = "Serve Prometheus metrics on this port (0: off). Default: ${DEFAULT-VALUE}.")
+  int metricsPort = 0;
+
+  @Option(names = "--skip-unreadable-images", description = "Skip (and count) ImageFolder files that cannot be decoded instead of failing.")
+  boolean skipUnreadable;
+
+  @Option(names = "--quiet", description = "No console progress.")
+  boolean quiet;
+
+  /** Console, JSON-lines and (when asked) Prometheus sinks, plus any extra sink. */
+  Progress progress(String job, Workspace ws, Integer configuredPort, ProgressSink extra) {
+    Progress p = new Progress();
+    if (!quiet) {
+      p.add(new ConsoleSink(System.out));
+    }
+    p.add(new JsonLinesSink(ws.progressLog()));
+    int port = metricsPort != 0 ? metricsPort : (configuredPort == null ? 0 : configuredPort);
+    if (port > 0) {
+      PrometheusSink prom = new PrometheusSink(job, port);
+      System.out.println("metrics on http://0.0.0.0:" + prom.port() + "/metrics");
+      p.add(prom);
+    }
+    if (extra != null) {
+      p.add(extra);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,41 @@
+package io.rela.trainer.cli;
+
+import io.rela.api.contract.TrainerConfig;
+import io.rela.trainer.config.JobFiles;
+import io.rela.trainer.config.JobSettings;
+import io.rela.trainer.progress.Progress;
+import io.rela.trainer.progress.ProgressSink;
+import io.rela.trainer.train.Stages;
+import io.rela.trainer.train.Workspace;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The cluster stages: each reads the config the operator rendered. */
+abstract class ConfigCommand implements Callable<Integer> {
+
+  @Option(names = "--config", description = "Trainer config rendered by the operator. Default: ${DEFAULT-VALUE}.")
+  Path config = Path.of(TrainerConfig.MOUNT_PATH, TrainerConfig.CONFIG_MAP_KEY);
+
+  @Mixin
+  CommonOptions common;
+
+  /** A sink for the in-cluster progress ConfigMap, when the config names one. */
+  static java.util.function.Function<TrainerConfig, ProgressSink> clusterSink = cfg -> null;
+
+  @Override
+  public Integer call() throws Exception {
+    TrainerConfig cfg = JobFiles.readConfig(config);
+    JobSettings s = JobSettings.from(cfg.jobName, cfg.spec);
+    Workspace ws = new Workspace(Path.of(cfg.workspaceDir),
+        Path.of(cfg.priorCacheDir != null ? cfg.priorCacheDir : cfg.workspaceDir + "/prior-cache"));
+    Path priorCkpt = cfg.priorCheckpoint == null ? null : Path.of(cfg.priorCheckpoint);
+    try (Progress progress = common.progress(cfg.jobName, ws, cfg.metricsPort, clusterSink.apply(cfg));
+        Stages stages = new Stages(s, ws, priorCkpt, progress, System.out, common.skipUnreadable)) {
+      return run(stages, s);
+    }
+  }
+
+  abstract int run(Stages stages, JobSettings settings) throws Exception;
+}

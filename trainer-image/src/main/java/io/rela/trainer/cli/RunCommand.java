@@ -1,0 +1,94 @@
+package io.rela.trainer.cli;
+
+import io.rela.api.contract.ProgressReport;
+import io.rela.api.spec.PriorType;
+import io.rela.trainer.config.JobFiles;
+import io.rela.trainer.config.JobSettings;
+import io.rela.trainer.progress.Progress;
+import io.rela.trainer.report.ReportWriter;
+import io.rela.trainer.train.Checkpoint;
+import io.rela.trainer.train.Stages;
+import io.rela.trainer.train.Training;
+import io.rela.trainer.train.Workspace;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Runs every stage of a ReLATrainingJob file in this process: the laptop path. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run a ReLATrainingJob YAML locally: embed, train, evaluate, and write a report.")
+final class RunCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", description = "The ReLATrainingJob YAML (the same file you would kubectl apply).")
+  Path jobFile;
+
+  @Option(names = "--workspace-root", description = "Folder holding one workspace per job. Default: ${DEFAULT-VALUE}.")
+  Path workspaceRoot = Path.of("rela-workspace");
+
+  @Option(names = "--prior-cache", description = "Shared prior-embedding cache. Default: <workspace-root>/prior-cache.")
+  Path priorCache;
+
+  @Option(names = "--report-dir", description = "Where the report goes. Default: <workspace>/report.")
+  Path reportDir;
+
+  @Option(names = "--stop-after-epochs", hidden = true, description = "Stop cleanly after this many epochs (tests).")
+  Integer stopAfterEpochs;
+
+  @Mixin
+  CommonOptions common;
+
+  @Override
+  public Integer call() throws Exception {
+    long t0 = System.nanoTime();
+    JobSettings s = JobFiles.readJob(jobFile);
+    Workspace ws = new Workspace(workspaceRoot.resolve(s.name()),
+        priorCache != null ? priorCache : workspaceRoot.resolve("prior-cache"));
+    Path priorCkpt = null;
+    if (s.priorType() == PriorType.Job) {
+      Path dir = workspaceRoot.resolve(jobRefName(jobFile)).resolve("checkpoints");
+      priorCkpt = Checkpoint.newestValid(dir, System.out::println).map(c -> c.file).orElse(null);
+    }
+    try (Progress progress = common.progress(s.name(), ws, null, null);
+        Stages stages = new Stages(s, ws, priorCkpt, progress, System.out, common.skipUnreadable)) {
+      stages.trainData();
+      stages.embed(0, 1);
+      if (s.shards() != 1) {
+        for (int i = 0; i < s.shards(); i++) {
+          stages.embed(i, s.shards());
+        }
+      }
+      Training.Outcome out = stages.train(stopAfterEpochs);
+      if (!out.finished()) {
+        System.out.println("stopped after " + out.epochsDone() + " epochs as asked; run again to resume");
+        return 0;
+      }
+      ProgressReport result = stages.evaluate();
+      List<ProgressReport> epochs = stages.epochHistory();
+      Path report = reportDir != null ? reportDir : ws.reportDir();
+      ReportWriter.write(report, epochs, result);
+      double wall = (System.nanoTime() - t0) / 1e9;
+      System.out.println();
+      System.out.println("== ReLA run " + s.name() + " ==");
+      System.out.printf("linear-probe accuracy   %.2f%%%n", 100 * result.linearProbeAccuracy);
+      if (result.randomBaselineAccuracy != null) {
+        System.out.printf("random backbone         %.2f%%  (margin %+.2f points)%n", 100 * result.randomBaselineAccuracy,
+            100 * (result.linearProbeAccuracy - result.randomBaselineAccuracy));
+      }
+      System.out.printf("samples processed       %d (%.2f full-data epochs)%n", result.samplesProcessed, result.fullDataEquivalentEpochs);
+      System.out.printf("ReLA -> BYOL switch     %s%n", result.switchedAtEpoch == null ? "never (ReLA throughout)"
+          : "at epoch " + (result.switchedAtEpoch + 1) + " of " + s.epochs());
+      System.out.printf("wall time               %.1f s%n", wall);
+      System.out.println("report                  " + report.toAbsolutePath());
+      return 0;
+    }
+  }
+
+  private static String jobRefName(Path jobFile) throws java.io.IOException {
+    var root = JobFiles.YAML.readTree(jobFile.toFile());
+    return root.path("spec").path("prior").path("jobRef").path("name").asText();
+  }
+}

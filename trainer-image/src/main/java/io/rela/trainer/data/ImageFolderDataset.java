@@ -1,0 +1,113 @@
+package io.rela.trainer.data;
+
+import io.rela.trainer.BadInputException;
+import io.rela.trainer.augment.ImageOps;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * One folder per class of JPEG/PNG files. Only the file list is held in memory; each image is
+ * decoded when read (by the loader's workers), its shorter side resized to {@code size} and
+ * centre-cropped, so every sample has the same shape.
+ */
+public final class ImageFolderDataset implements ImageDataset {
+
+  private final List<Path> files;
+  private final int[] labels;
+  private final int classes;
+  private final int size;
+  private final int channels;
+  private final boolean skipUnreadable;
+  private final AtomicInteger skipped = new AtomicInteger();
+  private final String identity;
+
+  private ImageFolderDataset(List<Path> files, int[] labels, int classes, int size, int channels,
+      boolean skipUnreadable, String identity) {
+    this.files = files;
+    this.labels = labels;
+    this.classes = classes;
+    this.size = size;
+    this.channels = channels;
+    this.skipUnreadable = skipUnreadable;
+    this.identity = identity;
+  }
+
+  public static ImageFolderDataset open(Path root, int size, int channels, boolean skipUnreadable) {
+    if (!Files.isDirectory(root)) {
+      throw new BadInputException("dataset folder " + root + " does not exist");
+    }
+    List<Path> classDirs;
+    try (Stream<Path> s = Files.list(root)) {
+      classDirs = s.filter(Files::isDirectory).sorted().toList();
+    } catch (IOException e) {
+      throw new BadInputException("cannot list " + root + ": " + e.getMessage(), e);
+    }
+    if (classDirs.isEmpty()) {
+      throw new BadInputException("dataset folder " + root + " has no class folders (ImageFolder expects one folder per class)");
+    }
+    List<Path> files = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    for (int c = 0; c < classDirs.size(); c++) {
+      try (Stream<Path> s = Files.list(classDirs.get(c))) {
+        for (Path f : s.filter(ImageFolderDataset::isImage).sorted().toList()) {
+          files.add(f);
+          labels.add(c);
+        }
+      } catch (IOException e) {
+        throw new BadInputException("cannot list " + classDirs.get(c) + ": " + e.getMessage(), e);
+      }
+    }
+    if (files.isEmpty()) {
+      throw new BadInputException("dataset folder " + root + " has no .jpg, .jpeg or .png files in its class folders");
+    }
+    return new ImageFolderDataset(files, labels.stream().mapToInt(Integer::intValue).toArray(), classDirs.size(),
+        size, channels, skipUnreadable, "folder:" + root.toAbsolutePath().normalize() + ":" + files.size() + ":" + size);
+  }
+
+  private static boolean isImage(Path p) {
+    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
+  }
+
+  /** Images that could not be decoded and were replaced by black (only with skipUnreadable). */
+  public int skippedImages() {
+    return skipped.get();
+  }
+
+  @Override public int size() { return files.size(); }
+  @Override public int channels() { return channels; }
+  @Override public int height() { return size; }
+  @Override public int width() { return size; }
+  @Override public int numClasses() { return classes; }
+  @Override public int label(int index) { return labels[index]; }
+  @Override public String identity() { return identity; }
+
+  @Override
+  public void readImage(int index, float[] dst) {
+    Path f = files.get(index);
+    BufferedImage img;
+    try {
+      img = ImageIO.read(f.toFile());
+    } catch (IOException e) {
+      img = null;
+    }
+    if (img == null) {
+      if (skipUnreadable) {
+        skipped.incrementAndGet();
+        java.util.Arrays.fill(dst, 0f);
+        return;
+      }
+      throw new BadInputException(f + ": cannot decode the image (not a readable JPEG/PNG); pass --skip-unreadable-images to skip such files");
+    }
+    float[] chw = ImageOps.fromRgb(img, channels);
+    ImageOps.resizeShorterAndCenterCrop(chw, channels, img.getHeight(), img.getWidth(), size, dst);
+  }
+}

@@ -1,0 +1,38 @@
+package io.rela.trainer.progress;
+
+import io.rela.api.contract.ProgressReport;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Fans reports out to every sink; the one object the stages report through. */
+public final class Progress implements AutoCloseable {
+
+  private final List<ProgressSink> sinks = new ArrayList<>();
+  private ProgressReport last = new ProgressReport();
+
+  public Progress add(ProgressSink sink) {
+    sinks.add(sink);
+    return this;
+  }
+
+  /** The latest report, which later reports start from. */
+  public ProgressReport current() {
+    return last.copy();
+  }
+
+  public void report(ProgressReport r) {
+    r.updatedAt = Instant.now().toString();
+    last = r;
+    for (ProgressSink s : sinks) {
+      s.report(r.copy());
+    }
+  }
+
+  @Override
+  public void close() {
+    for (ProgressSink s : sinks) {
+      s.close();
+    }
+  }
+}

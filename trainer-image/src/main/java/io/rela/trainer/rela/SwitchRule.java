@@ -1,0 +1,106 @@
+package io.rela.trainer.rela;
+
+import io.rela.api.spec.Schedule;
+
+/**
+ * Decides when training leaves the ReLA phase for BYOL, for good. Its state is part of every
+ * checkpoint.
+ */
+public final class SwitchRule {
+
+  public static final double FAST_DECAY = 0.999;
+  public static final double SLOW_DECAY = 0.99;
+
+  private final Schedule schedule;
+  private final double rhoThreshold;
+  private final int constantEpochs;
+
+  private boolean switched;
+  private double fast = 1.0;
+  private double slow = 2.0;
+  private double rho = Math.exp(-1.0);
+  private int switchEpoch = -1;
+  private long switchStep = -1;
+
+  /**
+   * @param schedule Adaptive, Constant or None
+   * @param rhoThreshold Adaptive: switch once rho reaches this
+   * @param constantFraction Constant: fraction c of the epochs in phase A
+   * @param epochs epochs of the run
+   */
+  public SwitchRule(Schedule schedule, double rhoThreshold, double constantFraction, int epochs) {
+    this.schedule = schedule;
+    this.rhoThreshold = rhoThreshold;
+    this.constantEpochs = (int) Math.floor(constantFraction * epochs);
+    if (schedule == Schedule.None) {
+      switched = true;
+      switchEpoch = 0;
+      switchStep = 0;
+    }
+  }
+
+  /** Called at the start of each epoch (0-based) with the global step count. */
+  public void onEpochStart(int epoch, long step) {
+    if (!switched && schedule == Schedule.Constant && epoch >= constantEpochs) {
+      markSwitched(epoch, step);
+    }
+  }
+
+  /**
+   * Feeds the phase-A loss of one optimiser step. Adaptive: rho = exp(-max(L_slow - L_fast, 0))
+   * is computed before the averages move; once it reaches the threshold the switch happens.
+   */
+  public void onReLAStep(double loss, int epoch, long step) {
+    if (switched || schedule != Schedule.Adaptive) {
+      return;
+    }
+    rho = Math.exp(-Math.max(slow - fast, 0.0));
+    if (rho >= rhoThreshold) {
+      markSwitched(epoch, step);
+      return;
+    }
+    fast = FAST_DECAY * fast + (1 - FAST_DECAY) * loss;
+    slow = SLOW_DECAY * slow + (1 - SLOW_DECAY) * fast;
+  }
+
+  private void markSwitched(int epoch, long step) {
+    switched = true;
+    switchEpoch = epoch;
+    switchStep = step;
+  }
+
+  /** True while training is in phase A (ReLA). */
+  public boolean inReLA() {
+    return !switched;
+  }
+
+  public double rho() {
+    return rho;
+  }
+
+  /** Epoch (0-based) of the switch, or -1 before it. */
+  public int switchEpoch() {
+    return switchEpoch;
+  }
+
+  public long switchStep() {
+    return switchStep;
+  }
+
+  /** The state a checkpoint keeps. */
+  public State state() {
+    return new State(switched, fast, slow, rho, switchEpoch, switchStep);
+  }
+
+  public void restore(State s) {
+    switched = s.switched();
+    fast = s.fast();
+    slow = s.slow();
+    rho = s.rho();
+    switchEpoch = s.switchEpoch();
+    switchStep = s.switchStep();
+  }
+
+  /** Serialisable switch state. */
+  public record State(boolean switched, double fast, double slow, double rho, int switchEpoch, long switchStep) {}
+}

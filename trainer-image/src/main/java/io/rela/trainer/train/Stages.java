@@ -1,0 +1,215 @@
+package io.rela.trainer.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rela.api.contract.ProgressReport;
+import io.rela.trainer.BadInputException;
+import io.rela.trainer.config.JobSettings;
+import io.rela.trainer.data.Datasets;
+import io.rela.trainer.data.ImageDataset;
+import io.rela.trainer.data.Preprocess;
+import io.rela.trainer.data.Split;
+import io.rela.trainer.eval.LinearProbe;
+import io.rela.trainer.model.Networks;
+import io.rela.trainer.prior.EmbeddingCache;
+import io.rela.trainer.prior.PriorModel;
+import io.rela.trainer.prior.Priors;
+import io.rela.trainer.progress.Progress;
+import io.rela.trainer.rela.TargetReducer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The three stages of a job (embed, train, eval) over one workspace. The cluster runs each in
+ * its own pod; {@code rela-trainer run} runs them in one process.
+ */
+public final class Stages implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int EMBED_BATCH = 256;
+
+  private final JobSettings s;
+  private final Workspace ws;
+  private final Path priorCheckpoint;
+  private final Progress progress;
+  private final PrintStream log;
+  private final boolean skipUnreadable;
+  private final NDManager manager;
+  private ImageDataset train;
+
+  public Stages(JobSettings settings, Workspace ws, Path priorCheckpoint, Progress progress, PrintStream log,
+      boolean skipUnreadable) {
+    this.s = settings;
+    this.ws = ws;
+    this.priorCheckpoint = priorCheckpoint;
+    this.progress = progress;
+    this.log = log;
+    this.skipUnreadable = skipUnreadable;
+    Device device = Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+    this.manager = NDManager.newBaseManager(device);
+    log.println("device: " + device + ", engine " + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+  }
+
+  /** The training split, opened once (a bad file stops here, before any work). */
+  public ImageDataset trainData() {
+    if (train == null) {
+      train = Datasets.open(s.format(), s.trainPath(), Split.TRAIN, s.imageSize(), s.channels(), skipUnreadable)
+          .limit(s.maxSamples());
+      if (train.channels() != s.channels() && s.format() != io.rela.api.spec.DatasetFormat.ImageFolder) {
+        throw new BadInputException("spec.dataset.channels: " + s.format() + " has " + train.channels() + " channel(s), spec asks for " + s.channels());
+      }
+      if (train.size() < s.batchSize()) {
+        throw new BadInputException("spec.training.batchSize: " + s.batchSize() + " is larger than the " + train.size() + " training samples");
+      }
+    }
+    return train;
+  }
+
+  public String cacheKey() {
+    return EmbeddingCache.key(trainData().identity(), Priors.identity(s, priorCheckpoint), s.priorInputSize());
+  }
+
+  /** Embeds slice {@code shard} of {@code shards} unless the cache already holds it; returns whether work was done. */
+  public boolean embed(int shard, int shards) throws IOException {
+    ImageDataset data = trainData();
+    EmbeddingCache cache = new EmbeddingCache(ws.priorCache());
+    String key = cacheKey();
+    ProgressReport r = progress.current();
+    r.stage = "Embedding";
+    r.priorCacheKey = key;
+    if (cache.hasShard(key, shard, shards)) {
+      log.println("prior cache hit: " + key + " shard " + shard + "/" + shards + " already embedded; skipping the pass");
+      r.priorReused = true;
+      progress.report(r);
+      return false;
+    }
+    progress.report(r);
+    int[] range = EmbeddingCache.shardRange(data.size(), shard, shards);
+    long t0 = System.nanoTime();
+    try (PriorModel prior = Priors.open(s, manager, priorCheckpoint)) {
+      Preprocess pre = prior.preprocess();
+      float[] rows = null;
+      int d = -1;
+      for (int from = range[0]; from < range[1]; from += EMBED_BATCH) {
+        int n = Math.min(EMBED_BATCH, range[1] - from);
+        try (NDManager m = manager.newSubManager()) {
+          NDArray x = m.create(pre.batch(data, from, n), new Shape(n, pre.channels(), pre.size(), pre.size()));
+          NDArray y = prior.embed(x);
+          if (rows == null) {
+            d = (int) y.getShape().get(1);
+            rows = new float[(range[1] - range[0]) * d];
+          }
+          System.arraycopy(y.toFloatArray(), 0, rows, (from - range[0]) * d, n * d);
+        }
+      }
+      int count = range[1] - range[0];
+      cache.writeShard(key, shard, shards, rows == null ? new float[0] : rows, count, Math.max(d, 1),
+          Map.of("dataset", data.identity(), "prior", Priors.identity(s, priorCheckpoint), "inputSize", s.priorInputSize()));
+      double secs = (System.nanoTime() - t0) / 1e9;
+      log.printf("embedded %d samples (dim %d) in %.1f s, %.0f samples/s -> %s%n", count, d, secs, count / secs, cache.dir(key));
+    }
+    r.priorReused = false;
+    progress.report(r);
+    return true;
+  }
+
+  /** Merges the embedding shards, builds the targets and trains. */
+  public Training.Outcome train(Integer stopAfterEpochs) throws IOException {
+    ImageDataset data = trainData();
+    EmbeddingCache cache = new EmbeddingCache(ws.priorCache());
+    String key = cacheKey();
+    int shards = s.shards();
+    if (!cache.isComplete(key, shards)) {
+      throw new BadInputException("prior embeddings " + key + " are incomplete in " + ws.priorCache() + ": run the embed stage first");
+    }
+    int[] dim = new int[1];
+    float[] y = cache.readAll(key, shards, dim);
+    int n = y.length / dim[0];
+    if (n != data.size()) {
+      throw new BadInputException(cache.dir(key) + ": holds " + n + " embeddings for " + data.size() + " samples");
+    }
+    int k = s.targetDim() != null ? s.targetDim() : Math.min(s.featureDim(), dim[0]);
+    if (k > dim[0]) {
+      throw new BadInputException("spec.rela.targetDim: " + k + " exceeds the prior's dimension " + dim[0]);
+    }
+    long t0 = System.nanoTime();
+    TargetReducer.Targets targets = TargetReducer.reduce(y, n, dim[0], k);
+    log.printf("targets: %d x %d from prior dimension %d (PCA + standardisation, %.1f s)%n", n, k, dim[0], (System.nanoTime() - t0) / 1e9);
+    ProgressReport r = progress.current();
+    r.stage = "Training";
+    r.priorCacheKey = key;
+    r.priorDimension = dim[0];
+    r.priorSamples = (long) n;
+    progress.report(r);
+    Training.Outcome outcome = new Training(s, data, targets, ws.checkpoints(), progress, log::println)
+        .stopAfterEpochs(stopAfterEpochs).run(manager);
+    Files.createDirectories(ws.root());
+    Files.writeString(ws.trainResult(), JSON.writeValueAsString(outcome));
+    return outcome;
+  }
+
+  /** Linear probe of the newest checkpoint's backbone (and of a random one as the baseline). */
+  public ProgressReport evaluate() throws IOException {
+    Checkpoint.Loaded ckpt = Checkpoint.newestValid(ws.checkpoints(), log::println)
+        .orElseThrow(() -> new BadInputException(ws.checkpoints() + ": no valid checkpoint to evaluate; run the train stage first"));
+    ProgressReport r = progress.current();
+    r.stage = "Evaluating";
+    progress.report(r);
+    ImageDataset probeTrain = trainData();
+    if (s.evalMaxSamples() != null) {
+      probeTrain = Datasets.open(s.format(), s.trainPath(), Split.TRAIN, s.imageSize(), s.channels(), skipUnreadable)
+          .limit(s.evalMaxSamples());
+    }
+    ImageDataset test = Datasets.open(s.format(), s.evalPath(), Split.TEST, s.imageSize(), s.channels(), skipUnreadable)
+        .limit(s.evalMaxSamples());
+    float[][] norm = Datasets.normalisation(s.format(), s.channels());
+    Preprocess pre = new Preprocess(s.imageSize(), s.channels(), norm[0], norm[1]);
+    Networks.Architecture arch = new Networks.Architecture(s.backbone(), s.cifarStem(), s.channels(), s.imageSize());
+    long t0 = System.nanoTime();
+    try (NDManager m = manager.newSubManager()) {
+      Block trained = Networks.randomBackbone(m, arch, 0);
+      ckpt.restoreBackbone(trained, m);
+      r.linearProbeAccuracy = LinearProbe.accuracy(m, trained, s.featureDim(), probeTrain, test, pre, s.probeEpochs(), s.seed());
+      if (s.randomBaseline()) {
+        Block random = Networks.randomBackbone(m, arch, s.seed() + 7);
+        r.randomBaselineAccuracy = LinearProbe.accuracy(m, random, s.featureDim(), probeTrain, test, pre, s.probeEpochs(), s.seed());
+      }
+    }
+    log.printf("linear probe: %.4f (random backbone %s) on %d test images, %.1f s%n", r.linearProbeAccuracy,
+        r.randomBaselineAccuracy == null ? "not run" : String.format("%.4f", r.randomBaselineAccuracy), test.size(),
+        (System.nanoTime() - t0) / 1e9);
+    r.checkpoint = ckpt.file.toString();
+    r.samplesProcessed = ckpt.meta.samplesSeen();
+    r.fullDataEquivalentEpochs = (double) ckpt.meta.samplesSeen() / trainData().size();
+    r.switchedAtEpoch = ckpt.meta.switchState().switchEpoch() >= 0 ? ckpt.meta.switchState().switchEpoch() : null;
+    r.stage = "Done";
+    r.epochEnd = false;
+    progress.report(r);
+    return r;
+  }
+
+  public Workspace workspace() {
+    return ws;
+  }
+
+  public List<ProgressReport> epochHistory() throws IOException {
+    if (!Files.exists(ws.trainResult())) {
+      return List.of();
+    }
+    return JSON.readValue(ws.trainResult().toFile(), Training.Outcome.class).epochs();
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
