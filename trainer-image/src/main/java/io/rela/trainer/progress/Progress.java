@@ -16,9 +16,11 @@ public final class Progress implements AutoCloseable {
     return this;
   }
 
-  /** The latest report, which later reports start from. */
+  /** The latest report, which later reports start from (as a report of its own, not an epoch end). */
   public ProgressReport current() {
-    return last.copy();
+    ProgressReport r = last.copy();
+    r.epochEnd = null;
+    return r;
   }
 
   public void report(ProgressReport r) {

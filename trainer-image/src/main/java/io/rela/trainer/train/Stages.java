@@ -192,7 +192,6 @@ public final class Stages implements AutoCloseable {
     r.fullDataEquivalentEpochs = (double) ckpt.meta.samplesSeen() / trainData().size();
     r.switchedAtEpoch = ckpt.meta.switchState().switchEpoch() >= 0 ? ckpt.meta.switchState().switchEpoch() : null;
     r.stage = "Done";
-    r.epochEnd = false;
     progress.report(r);
     return r;
   }

@@ -1,0 +1,76 @@
+package io.rela.trainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rela.trainer.TestFiles;
+import io.rela.trainer.train.Checkpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real short runs on the first few hundred Fashion-MNIST images. */
+class RunCommandTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void aShortRunTrainsSwitchesEvaluatesAndReports() throws Exception {
+    Path job = TestFiles.quickJob(dir, "short", 384, 2, "dataRatio: 0.5\nschedule: Constant\nconstantFraction: 0.5");
+    Cli.Result r = Cli.run("run", job.toString(), "--workspace-root", dir.resolve("ws").toString(), "--quiet");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("linear-probe accuracy").contains("ReLA -> BYOL switch     at epoch 2 of 2");
+
+    Path ws = dir.resolve("ws/short");
+    JsonNode summary = JSON.readTree(ws.resolve("report/summary.json").toFile());
+    assertThat(summary.get("linearProbeAccuracy").asDouble()).isBetween(0.05, 1.0);
+    // 2 epochs x floor(384 * 0.5) = 192 samples, in full batches of 64
+    assertThat(summary.get("samplesProcessed").asLong()).isEqualTo(2 * 192);
+    assertThat(summary.get("switchedAtEpoch").asInt()).isEqualTo(1);
+    JsonNode epochs = JSON.readTree(ws.resolve("report/epochs.json").toFile());
+    assertThat(epochs).hasSize(2);
+    assertThat(epochs.get(0).get("phase").asText()).isEqualTo("ReLA");
+    assertThat(epochs.get(1).get("phase").asText()).isEqualTo("BYOL");
+    assertThat(epochs.get(0).get("subsetRatio").asDouble()).isEqualTo(0.5);
+    assertThat(Files.readString(ws.resolve("report/chart.svg"))).startsWith("<svg").contains("ReLA → BYOL");
+    List<String> lines = Files.readAllLines(ws.resolve("progress.jsonl"));
+    assertThat(lines.stream().filter(l -> l.contains("\"epochEnd\":true")).count()).isEqualTo(2);
+
+    // the same dataset, prior and input size again: the embedding pass is skipped
+    Path again = TestFiles.quickJob(dir, "short-again", 384, 1, "dataRatio: 0.5");
+    Cli.Result second = Cli.run("run", again.toString(), "--workspace-root", dir.resolve("ws").toString(), "--quiet");
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertThat(second.out()).contains("prior cache hit").doesNotContain("embedded 384 samples");
+    assertThat(r.out()).contains("embedded 384 samples");
+  }
+
+  @Test
+  void aRunStoppedAndResumedEndsWithTheSameWeightsAsAnUninterruptedOne() throws Exception {
+    String rela = "dataRatio: 0.5\nschedule: Constant\nconstantFraction: 0.34";
+    Path whole = TestFiles.quickJob(Files.createDirectories(dir.resolve("a")), "same", 384, 3, rela);
+    Path parts = TestFiles.quickJob(Files.createDirectories(dir.resolve("b")), "same", 384, 3, rela);
+    assertThat(Cli.run("run", whole.toString(), "--workspace-root", dir.resolve("a/ws").toString(), "--quiet").exitCode()).isZero();
+
+    Path wsB = dir.resolve("b/ws");
+    Cli.Result first = Cli.run("run", parts.toString(), "--workspace-root", wsB.toString(), "--quiet", "--stop-after-epochs", "1");
+    assertThat(first.out()).contains("stopped after 1 epochs");
+    // a kill during the next epoch leaves a partial temp file and, worse, a torn newest checkpoint
+    Path ckpts = wsB.resolve("same/checkpoints");
+    Files.write(ckpts.resolve("checkpoint-epoch-000002.bin.tmp"), new byte[] {1, 2, 3});
+    Files.write(ckpts.resolve("checkpoint-epoch-000002.bin"), new byte[1000]);
+    Cli.Result resumed = Cli.run("run", parts.toString(), "--workspace-root", wsB.toString(), "--quiet");
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("ignoring").contains("checkpoint-epoch-000002.bin")
+        .contains("resuming from checkpoint-epoch-000001.bin");
+
+    Path a = Checkpoint.fileFor(dir.resolve("a/ws/same/checkpoints"), 3);
+    Path b = Checkpoint.fileFor(ckpts, 3);
+    assertThat(Files.readAllBytes(b)).as("final checkpoint bytes").isEqualTo(Files.readAllBytes(a));
+  }
+}
