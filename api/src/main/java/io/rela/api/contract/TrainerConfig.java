@@ -26,6 +26,8 @@ public class TrainerConfig {
   public String workspaceDir;
   /** Folder of the shared prior-embedding cache (the workspace when no cache claim is set). */
   public String priorCacheDir;
+  /** Key of the prior embedding in the cache; the trainer derives one from the data when unset. */
+  public String priorCacheKey;
   /** Checkpoint of the job named by spec.prior.jobRef, when the prior is a Job. */
   public String priorCheckpoint;
   /** ConfigMap the trainer writes its progress to; unset outside a cluster. */

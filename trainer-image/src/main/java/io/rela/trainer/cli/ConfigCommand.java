@@ -33,7 +33,7 @@ abstract class ConfigCommand implements Callable<Integer> {
     Path priorCkpt = cfg.priorCheckpoint == null ? null : Path.of(cfg.priorCheckpoint);
     try (Progress progress = common.progress(cfg.jobName, ws, cfg.metricsPort, clusterSink.apply(cfg));
         Stages stages = new Stages(s, ws, priorCkpt, progress, System.out, common.skipUnreadable)) {
-      return run(stages, s);
+      return run(stages.withCacheKey(cfg.priorCacheKey), s);
     }
   }
 

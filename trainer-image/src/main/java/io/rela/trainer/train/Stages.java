@@ -45,6 +45,7 @@ public final class Stages implements AutoCloseable {
   private final boolean skipUnreadable;
   private final NDManager manager;
   private ImageDataset train;
+  private String cacheKeyOverride;
 
   public Stages(JobSettings settings, Workspace ws, Path priorCheckpoint, Progress progress, PrintStream log,
       boolean skipUnreadable) {
@@ -74,7 +75,11 @@ public final class Stages implements AutoCloseable {
     return train;
   }
 
+  /** The key the operator chose, or one derived from the data, the prior and the input size. */
   public String cacheKey() {
+    if (cacheKeyOverride != null) {
+      return cacheKeyOverride;
+    }
     return EmbeddingCache.key(trainData().identity(), Priors.identity(s, priorCheckpoint), s.priorInputSize());
   }
 
@@ -194,6 +199,11 @@ public final class Stages implements AutoCloseable {
     r.stage = "Done";
     progress.report(r);
     return r;
+  }
+
+  public Stages withCacheKey(String key) {
+    this.cacheKeyOverride = key;
+    return this;
   }
 
   public Workspace workspace() {

@@ -1,0 +1,27 @@
+package io.rela.operator;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.rela.operator.metrics.JobMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
+import jakarta.enterprise.inject.Produces;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Wires the plain classes into the Quarkus application. */
+@ApplicationScoped
+public class Beans {
+
+  @Produces
+  @Singleton
+  OperatorSettings settings(@ConfigProperty(name = "rela.trainer.image") String image,
+      @ConfigProperty(name = "rela.trainer.image-pull-policy") String pullPolicy,
+      @ConfigProperty(name = "rela.trainer.metrics-port") int metricsPort) {
+    return new OperatorSettings(image, pullPolicy, metricsPort);
+  }
+
+  @Produces
+  @Singleton
+  JobMetrics jobMetrics(MeterRegistry registry) {
+    return new JobMetrics(registry);
+  }
+}

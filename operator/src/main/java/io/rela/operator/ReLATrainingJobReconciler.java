@@ -1,0 +1,328 @@
+package io.rela.operator;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.rela.api.ReLATrainingJob;
+import io.rela.api.contract.ProgressReport;
+import io.rela.api.contract.TrainerConfig;
+import io.rela.api.spec.PriorType;
+import io.rela.api.status.PriorStatus;
+import io.rela.api.status.ReLATrainingJobStatus;
+import io.rela.api.status.Stage;
+import io.rela.operator.metrics.JobMetrics;
+import io.rela.operator.resources.Labels;
+import io.rela.operator.resources.PriorCache;
+import io.rela.operator.resources.ProgressConfigMap;
+import io.rela.operator.resources.StageJob;
+import io.rela.operator.resources.TrainerConfigMap;
+import io.rela.operator.resources.WorkspaceClaim;
+import io.rela.operator.status.Conditions.Reason;
+import io.rela.operator.status.Observation;
+import io.rela.operator.status.StageState;
+import io.rela.operator.status.StatusAggregator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a ReLATrainingJob into its stage Jobs and keeps its status true: observe the owned
+ * objects (from informer caches), validate what the spec cannot say alone, act (create the next
+ * stage, suspend or resume), record the status through {@link StatusAggregator}.
+ */
+@ControllerConfiguration(name = ReLATrainingJobReconciler.NAME)
+public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, Cleaner<ReLATrainingJob> {
+
+  public static final String NAME = "relatrainingjob";
+  private static final Duration PRIOR_JOB_POLL = Duration.ofSeconds(30);
+
+  private final KubernetesClient client;
+  private final OperatorSettings settings;
+  private final JobMetrics metrics;
+  private final EventRecorder events;
+  private final OwnedResources owned;
+
+  public ReLATrainingJobReconciler(KubernetesClient client, OperatorSettings settings, JobMetrics metrics) {
+    this.client = client;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.events = new EventRecorder(client);
+    this.owned = new OwnedResources(client);
+  }
+
+  @Override
+  public List<EventSource<?, ReLATrainingJob>> prepareEventSources(EventSourceContext<ReLATrainingJob> ctx) {
+    return List.of(
+        informer(ctx, Job.class, Labels.MANAGED_BY + "=" + Labels.MANAGER),
+        informer(ctx, ConfigMap.class, Labels.MANAGED_BY + "=" + Labels.MANAGER),
+        informer(ctx, Pod.class, Labels.JOB));
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, ReLATrainingJob> informer(
+      EventSourceContext<ReLATrainingJob> ctx, Class<R> type, String selector) {
+    SecondaryToPrimaryMapper<R> byLabel = r -> {
+      String job = r.getMetadata().getLabels() == null ? null : r.getMetadata().getLabels().get(Labels.JOB);
+      return job == null ? Set.of() : Set.of(new ResourceID(job, r.getMetadata().getNamespace()));
+    };
+    return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, ReLATrainingJob.class)
+        .withLabelSelector(selector)
+        .withSecondaryToPrimaryMapper(byLabel)
+        .build(), ctx);
+  }
+
+  @Override
+  public UpdateControl<ReLATrainingJob> reconcile(ReLATrainingJob job, Context<ReLATrainingJob> ctx) {
+    // observe
+    Observed seen = observe(job, ctx);
+    // validate + act
+    Decision d = act(job, seen);
+    // record
+    ReLATrainingJobStatus before = job.getStatus();
+    ReLATrainingJobStatus after = StatusAggregator.aggregate(before, d.observation, Instant.now().toString());
+    metrics.record(job.getMetadata().getNamespace(), job.getMetadata().getName(), after);
+    announceStageChange(job, before == null ? null : before.stage, after);
+    UpdateControl<ReLATrainingJob> control;
+    if (after.equals(before)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      job.setStatus(after);
+      control = UpdateControl.patchStatus(job);
+    }
+    return d.recheck ? control.rescheduleAfter(PRIOR_JOB_POLL) : control;
+  }
+
+  @Override
+  public DeleteControl cleanup(ReLATrainingJob job, Context<ReLATrainingJob> ctx) {
+    // owned objects go with their owner reference; only the job's metrics are ours to remove
+    metrics.remove(job.getMetadata().getNamespace(), job.getMetadata().getName());
+    return DeleteControl.defaultDelete();
+  }
+
+  /** The owned objects as the informer caches see them. */
+  record Observed(Map<StageJob.Kind, Job> jobs, Map<StageJob.Kind, List<Pod>> pods, ConfigMap config,
+      ProgressReport progress) {}
+
+  private Observed observe(ReLATrainingJob job, Context<ReLATrainingJob> ctx) {
+    Map<StageJob.Kind, Job> jobs = new EnumMap<>(StageJob.Kind.class);
+    Map<StageJob.Kind, List<Pod>> pods = new EnumMap<>(StageJob.Kind.class);
+    Map<String, StageJob.Kind> byName = new HashMap<>();
+    for (StageJob.Kind k : StageJob.Kind.values()) {
+      byName.put(StageJob.name(job, k), k);
+    }
+    for (Job j : ctx.getSecondaryResources(Job.class)) {
+      StageJob.Kind k = byName.get(j.getMetadata().getName());
+      if (k != null) {
+        jobs.put(k, j);
+      }
+    }
+    Map<String, List<Pod>> podsByStage = ctx.getSecondaryResources(Pod.class).stream()
+        .collect(Collectors.groupingBy(p -> p.getMetadata().getLabels().getOrDefault(Labels.STAGE, "")));
+    for (StageJob.Kind k : StageJob.Kind.values()) {
+      pods.put(k, podsByStage.getOrDefault(k.command, List.of()));
+    }
+    ConfigMap config = null;
+    ProgressReport progress = null;
+    for (ConfigMap cm : ctx.getSecondaryResources(ConfigMap.class)) {
+      if (cm.getMetadata().getName().equals(TrainerConfigMap.name(job))) {
+        config = cm;
+      } else if (cm.getMetadata().getName().equals(ProgressConfigMap.name(job))) {
+        progress = ProgressConfigMap.read(cm).orElse(null);
+      }
+    }
+    return new Observed(jobs, pods, config, progress);
+  }
+
+  /** What to write and whether to look again later (waiting on another job). */
+  private record Decision(Observation observation, boolean recheck) {}
+
+  private Decision act(ReLATrainingJob job, Observed seen) {
+    long gen = job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
+    ReLATrainingJobStatus status = job.getStatus();
+    PriorStatus prior = priorStatus(job, seen);
+    if (status != null && status.stage != null && status.stage.isFinal()) {
+      return new Decision(new Observation(gen, status.stage, reasonOf(status), messageOf(status), seen.progress, prior), false);
+    }
+    // validate: a Job prior needs its source job finished
+    String priorClaim = null;
+    String priorCheckpoint = null;
+    if (job.getSpec().prior != null && job.getSpec().prior.type == PriorType.Job) {
+      String ref = job.getSpec().prior.jobRef.name;
+      ReLATrainingJob source = client.resources(ReLATrainingJob.class).inNamespace(job.getMetadata().getNamespace()).withName(ref).get();
+      if (source == null || source.getStatus() == null || source.getStatus().stage != Stage.Succeeded
+          || source.getStatus().results == null || source.getStatus().results.checkpoint == null) {
+        return new Decision(new Observation(gen, Stage.Pending, Reason.PRIOR_JOB_NOT_READY,
+            "Waiting for ReLATrainingJob " + ref + " to succeed: its trained backbone is this job's prior.", seen.progress, prior), true);
+      }
+      priorClaim = WorkspaceClaim.name(source);
+      priorCheckpoint = source.getStatus().results.checkpoint.replaceFirst("^" + TrainerConfigMap.WORKSPACE_MOUNT, TrainerConfigMap.PRIOR_JOB_MOUNT);
+    }
+    String cacheKey = PriorCache.shared(job) ? PriorCache.key(job) : null;
+    TrainerConfig config = TrainerConfigMap.render(job, cacheKey, priorCheckpoint, settings.trainerMetricsPort());
+    refuseSpecChangeWhileRunning(job, seen, gen);
+
+    StageState embed = StageState.of(seen.jobs.get(StageJob.Kind.EMBED), seen.pods.get(StageJob.Kind.EMBED));
+    boolean cacheHit = cacheKey != null && embed.is(StageState.Phase.ABSENT) && cacheHolds(job, cacheKey);
+    if (!cacheHit && !embed.is(StageState.Phase.SUCCEEDED)) {
+      return stage(job, seen, StageJob.Kind.EMBED, embed, config, priorClaim, gen, prior, Stage.Embedding, Reason.EMBEDDING,
+          "Embedding the dataset with the prior (" + shards(job) + " pod(s)).");
+    }
+    if (embed.is(StageState.Phase.SUCCEEDED) && cacheKey != null) {
+      recordCacheEntry(job, cacheKey);
+    }
+    StageState train = StageState.of(seen.jobs.get(StageJob.Kind.TRAIN), seen.pods.get(StageJob.Kind.TRAIN));
+    if (!train.is(StageState.Phase.SUCCEEDED)) {
+      if (cacheHit && train.is(StageState.Phase.ABSENT)) {
+        events.normal(job, Reason.PRIOR_CACHE_HIT, "Prior embedding " + cacheKey + " is already in the cache; skipping the embedding stage.");
+      }
+      return stage(job, seen, StageJob.Kind.TRAIN, train, config, priorClaim, gen, prior, Stage.Training, Reason.TRAINING,
+          "Training with ReLA then BYOL; progress in status.progress.");
+    }
+    StageState eval = StageState.of(seen.jobs.get(StageJob.Kind.EVAL), seen.pods.get(StageJob.Kind.EVAL));
+    if (!eval.is(StageState.Phase.SUCCEEDED)) {
+      return stage(job, seen, StageJob.Kind.EVAL, eval, config, priorClaim, gen, prior, Stage.Evaluating, Reason.EVALUATING,
+          "Evaluating the trained backbone with a linear probe.");
+    }
+    return new Decision(new Observation(gen, Stage.Succeeded, Reason.SUCCEEDED, "The run finished and was evaluated.", seen.progress, prior), false);
+  }
+
+  /** Drives one stage's Job: create it, follow suspend, or report its failure. */
+  private Decision stage(ReLATrainingJob job, Observed seen, StageJob.Kind kind, StageState state, TrainerConfig config,
+      String priorClaim, long gen, PriorStatus prior, Stage running, String reason, String message) {
+    boolean suspend = Boolean.TRUE.equals(job.getSpec().suspend);
+    switch (state.phase()) {
+      case FAILED:
+        return new Decision(new Observation(gen, Stage.Failed, state.reason(), state.message(), seen.progress, prior), false);
+      case ABSENT:
+        owned.ensure(job, config, seen.config);
+        owned.createIfAbsent(StageJob.desired(job, kind, settings, priorClaim));
+        break;
+      case SUSPENDED:
+        if (!suspend && !Labels.queuedByKueue(job)) {
+          setSuspend(job, kind, false);
+          events.normal(job, "Resumed", StageJob.name(job, kind) + " resumed; training continues from its last checkpoint.");
+          return new Decision(new Observation(gen, running, reason, message, seen.progress, prior), false);
+        }
+        break;
+      case ACTIVE:
+        if (suspend) {
+          setSuspend(job, kind, true);
+        }
+        break;
+      default:
+        break;
+    }
+    if (suspend) {
+      return new Decision(new Observation(gen, Stage.Suspended, Reason.SUSPENDED_BY_USER,
+          "spec.suspend is true: " + StageJob.name(job, kind) + " is suspended; set it to false to resume from the last checkpoint.",
+          seen.progress, prior), false);
+    }
+    if (Labels.queuedByKueue(job) && (state.is(StageState.Phase.SUSPENDED) || state.is(StageState.Phase.ABSENT))) {
+      return new Decision(new Observation(gen, Stage.Suspended, Reason.QUEUED,
+          StageJob.name(job, kind) + " waits for Kueue to admit it (queue " + job.getMetadata().getLabels().get(Labels.KUEUE_QUEUE) + ").",
+          seen.progress, prior), false);
+    }
+    return new Decision(new Observation(gen, running, reason, message, seen.progress, prior), false);
+  }
+
+  private void setSuspend(ReLATrainingJob job, StageJob.Kind kind, boolean suspend) {
+    client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(StageJob.name(job, kind))
+        .edit(j -> {
+          j.getSpec().setSuspend(suspend);
+          return j;
+        });
+  }
+
+  /** Spec changes after training began would silently restart from zero: refuse them, loudly. */
+  private void refuseSpecChangeWhileRunning(ReLATrainingJob job, Observed seen, long gen) {
+    if (seen.config == null || seen.jobs.get(StageJob.Kind.TRAIN) == null) {
+      return;
+    }
+    String running = seen.config.getMetadata().getAnnotations() == null ? null
+        : seen.config.getMetadata().getAnnotations().get(TrainerConfigMap.SPEC_HASH);
+    boolean changed = running != null && !running.equals(TrainerConfigMap.specHash(job.getSpec()));
+    boolean newGeneration = job.getStatus() == null || job.getStatus().observedGeneration == null
+        || job.getStatus().observedGeneration != gen;
+    if (changed && newGeneration) {
+      events.warning(job, Reason.SPEC_CHANGE_REFUSED, "The spec changed while training runs; the run keeps the spec it started"
+          + " with (only spec.suspend applies). Delete and re-create the job to train with the new spec.");
+    }
+  }
+
+  private boolean cacheHolds(ReLATrainingJob job, String key) {
+    ConfigMap index = client.configMaps().inNamespace(job.getMetadata().getNamespace()).withName(PriorCache.INDEX_CONFIG_MAP).get();
+    return index != null && index.getData() != null && index.getData().containsKey(key);
+  }
+
+  private void recordCacheEntry(ReLATrainingJob job, String key) {
+    var cms = client.configMaps().inNamespace(job.getMetadata().getNamespace());
+    ConfigMap index = cms.withName(PriorCache.INDEX_CONFIG_MAP).get();
+    if (index != null && index.getData() != null && index.getData().containsKey(key)) {
+      return;
+    }
+    String entry = job.getMetadata().getName() + " " + job.getSpec().prior.cacheClaimName;
+    if (index == null) {
+      owned.createIfAbsent(new ConfigMapBuilder().withNewMetadata().withName(PriorCache.INDEX_CONFIG_MAP)
+          .withNamespace(job.getMetadata().getNamespace()).addToLabels(Labels.MANAGED_BY, Labels.MANAGER).endMetadata()
+          .addToData(key, entry).build());
+    } else {
+      cms.withName(PriorCache.INDEX_CONFIG_MAP).edit(cm -> new ConfigMapBuilder(cm).addToData(key, entry).build());
+    }
+  }
+
+  private PriorStatus priorStatus(ReLATrainingJob job, Observed seen) {
+    ProgressReport r = seen.progress;
+    PriorStatus p = new PriorStatus();
+    p.cacheKey = r != null && r.priorCacheKey != null ? r.priorCacheKey : (PriorCache.shared(job) ? PriorCache.key(job) : null);
+    if (r != null) {
+      p.dimension = r.priorDimension;
+      p.samples = r.priorSamples;
+    }
+    p.reused = PriorCache.shared(job) ? seen.jobs.get(StageJob.Kind.EMBED) == null && seen.jobs.get(StageJob.Kind.TRAIN) != null : null;
+    return p.cacheKey == null && p.dimension == null ? null : p;
+  }
+
+  private static int shards(ReLATrainingJob job) {
+    return job.getSpec().prior == null || job.getSpec().prior.shards == null ? 1 : job.getSpec().prior.shards;
+  }
+
+  private static String reasonOf(ReLATrainingJobStatus s) {
+    return s.conditions.stream().filter(c -> "Progressing".equals(c.getType())).map(c -> c.getReason()).findFirst().orElse(Reason.SUCCEEDED);
+  }
+
+  private static String messageOf(ReLATrainingJobStatus s) {
+    return s.conditions.stream().filter(c -> "Progressing".equals(c.getType())).map(c -> c.getMessage()).findFirst().orElse("");
+  }
+
+  private void announceStageChange(ReLATrainingJob job, Stage before, ReLATrainingJobStatus after) {
+    if (after.stage == before) {
+      return;
+    }
+    String msg = after.conditions.stream().filter(c -> "Progressing".equals(c.getType()) || "Failed".equals(c.getType()) && "True".equals(c.getStatus()))
+        .reduce((a, b) -> b).map(c -> c.getMessage()).orElse("");
+    if (after.stage == Stage.Failed) {
+      events.warning(job, "Failed", msg);
+    } else {
+      events.normal(job, after.stage.name(), (before == null ? "" : before + " -> ") + after.stage + ": " + msg);
+    }
+  }
+}

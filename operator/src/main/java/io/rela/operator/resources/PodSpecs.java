@@ -1,0 +1,117 @@
+package io.rela.operator.resources;
+
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.rela.api.ReLATrainingJob;
+import io.rela.api.contract.TrainerConfig;
+import io.rela.api.spec.ResourcesSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The pieces of a trainer pod spec, each small enough to test on its own. */
+public final class PodSpecs {
+
+  public static final long TRAINER_UID = 10001L;
+  public static final String GPU_RESOURCE = "nvidia.com/gpu";
+
+  private PodSpecs() {}
+
+  /** Non-root, RuntimeDefault seccomp, group-owned volumes: admitted by the restricted Pod Security level. */
+  public static PodSecurityContext podSecurityContext() {
+    return new PodSecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(TRAINER_UID)
+        .withRunAsGroup(TRAINER_UID)
+        .withFsGroup(TRAINER_UID)
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .build();
+  }
+
+  /** No privilege escalation, every capability dropped, read-only root filesystem. */
+  public static SecurityContext containerSecurityContext() {
+    Capabilities caps = new CapabilitiesBuilder().withDrop("ALL").build();
+    return new SecurityContextBuilder()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsNonRoot(true)
+        .withPrivileged(false)
+        .withCapabilities(caps)
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .build();
+  }
+
+  /** Requests = limits for CPU and memory; GPUs as the nvidia.com/gpu limit (and request). */
+  public static ResourceRequirements resources(ResourcesSpec spec, boolean gpus) {
+    Map<String, Quantity> limits = new LinkedHashMap<>();
+    if (spec != null && spec.cpu != null) {
+      limits.put("cpu", new Quantity(spec.cpu));
+    }
+    if (spec != null && spec.memory != null) {
+      limits.put("memory", new Quantity(spec.memory));
+    }
+    if (gpus && spec != null && spec.gpus != null && spec.gpus > 0) {
+      limits.put(GPU_RESOURCE, new Quantity(String.valueOf(spec.gpus)));
+    }
+    return new ResourceRequirementsBuilder().withLimits(limits).withRequests(new LinkedHashMap<>(limits)).build();
+  }
+
+  /** Volumes: dataset (read-only), workspace, config, prior cache, prior job's workspace, /tmp. */
+  public static List<Volume> volumes(ReLATrainingJob job, String priorJobClaim) {
+    List<Volume> v = new ArrayList<>();
+    if (job.getSpec().dataset.volume != null) {
+      v.add(new VolumeBuilder(job.getSpec().dataset.volume).withName("data").build());
+    }
+    v.add(new VolumeBuilder().withName("workspace")
+        .withNewPersistentVolumeClaim(WorkspaceClaim.name(job), false).build());
+    v.add(new VolumeBuilder().withName("config")
+        .withNewConfigMap().withName(TrainerConfigMap.name(job)).endConfigMap().build());
+    if (PriorCache.shared(job)) {
+      v.add(new VolumeBuilder().withName("prior-cache")
+          .withNewPersistentVolumeClaim(job.getSpec().prior.cacheClaimName, false).build());
+    }
+    if (priorJobClaim != null) {
+      v.add(new VolumeBuilder().withName("prior-job").withNewPersistentVolumeClaim(priorJobClaim, true).build());
+    }
+    v.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    return v;
+  }
+
+  public static List<VolumeMount> mounts(List<Volume> volumes) {
+    List<VolumeMount> m = new ArrayList<>();
+    for (Volume vol : volumes) {
+      String path = switch (vol.getName()) {
+        case "data" -> TrainerConfigMap.DATA_MOUNT;
+        case "workspace" -> TrainerConfigMap.WORKSPACE_MOUNT;
+        case "config" -> TrainerConfig.MOUNT_PATH;
+        case "prior-cache" -> TrainerConfigMap.PRIOR_CACHE_MOUNT;
+        case "prior-job" -> TrainerConfigMap.PRIOR_JOB_MOUNT;
+        default -> "/tmp";
+      };
+      boolean readOnly = vol.getName().equals("data") || vol.getName().equals("config") || vol.getName().equals("prior-job");
+      m.add(new VolumeMountBuilder().withName(vol.getName()).withMountPath(path).withReadOnly(readOnly).build());
+    }
+    return m;
+  }
+
+  /** HOME and the DJL cache on the writable /tmp (the root filesystem is read-only), offline engine. */
+  public static List<EnvVar> env() {
+    return List.of(
+        new EnvVar("HOME", "/tmp", null),
+        new EnvVar("DJL_CACHE_DIR", "/tmp/djl", null),
+        new EnvVar("JAVA_TOOL_OPTIONS", "-Dai.djl.offline=true -XX:MaxRAMPercentage=75", null));
+  }
+}

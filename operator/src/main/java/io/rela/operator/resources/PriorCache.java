@@ -1,0 +1,60 @@
+package io.rela.operator.resources;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rela.api.ReLATrainingJob;
+import io.rela.api.spec.ReLATrainingJobSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The key of a job's prior embedding in the shared cache, derived from what determines the
+ * embedding: the dataset (format, path, volume, sample limit), the prior (type, file, job,
+ * seed, architecture) and the input size. The operator hands it to the trainer, and records
+ * finished keys in a per-namespace index ConfigMap so a later job with the same key skips the
+ * embedding stage.
+ */
+public final class PriorCache {
+
+  /** Index of finished embeddings in a namespace: data key = cache key, value = the job that made it. */
+  public static final String INDEX_CONFIG_MAP = "rela-prior-cache-index";
+  private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+  private PriorCache() {}
+
+  /** Empty when the job has no shared cache claim: its embeddings live in its own workspace. */
+  public static String key(ReLATrainingJob job) {
+    ReLATrainingJobSpec s = job.getSpec();
+    Map<String, Object> id = new LinkedHashMap<>();
+    id.put("format", s.dataset.format);
+    id.put("path", s.dataset.path);
+    id.put("volume", s.dataset.volume == null ? null : JSON.convertValue(s.dataset.volume.getPersistentVolumeClaim(), Map.class));
+    id.put("imageSize", s.dataset.imageSize);
+    id.put("channels", s.dataset.channels);
+    id.put("maxSamples", s.training == null ? null : s.training.maxSamples);
+    id.put("prior", s.prior == null ? null : s.prior.type);
+    id.put("uri", s.prior == null ? null : s.prior.uri);
+    id.put("jobRef", s.prior == null || s.prior.jobRef == null ? null : s.prior.jobRef.name);
+    id.put("inputSize", s.prior == null ? null : s.prior.inputSize);
+    id.put("shards", s.prior == null ? null : s.prior.shards);
+    boolean architectureMatters = s.prior == null || s.prior.type == null || s.prior.type == io.rela.api.spec.PriorType.Random;
+    id.put("backbone", architectureMatters && s.model != null ? s.model.backbone : null);
+    id.put("cifarStem", architectureMatters && s.model != null ? s.model.cifarStem : null);
+    id.put("seed", architectureMatters && s.training != null ? s.training.seed : null);
+    try {
+      byte[] b = JSON.writeValueAsString(id).getBytes(StandardCharsets.UTF_8);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b), 0, 12);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Whether the job's embeddings can be shared (it names a cache claim). */
+  public static boolean shared(ReLATrainingJob job) {
+    return job.getSpec().prior != null && job.getSpec().prior.cacheClaimName != null;
+  }
+
+}

@@ -1,0 +1,89 @@
+package io.rela.operator.resources;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.rela.api.ReLATrainingJob;
+import io.rela.api.contract.TrainerConfig;
+import io.rela.operator.OperatorSettings;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The batch/v1 Job of one stage: {@code <job>-embed} (Indexed, one slice per pod),
+ * {@code <job>-train} (GPUs, checkpoints, resumes) and {@code <job>-eval} (linear probe).
+ */
+public final class StageJob {
+
+  /** The three stages, in order, with the trainer command each runs. */
+  public enum Kind {
+    EMBED("embed"), TRAIN("train"), EVAL("eval");
+
+    public final String command;
+
+    Kind(String command) {
+      this.command = command;
+    }
+  }
+
+  private StageJob() {}
+
+  public static String name(ReLATrainingJob job, Kind kind) {
+    return job.getMetadata().getName() + "-" + kind.command;
+  }
+
+  public static Job desired(ReLATrainingJob job, Kind kind, OperatorSettings settings, String priorJobClaim) {
+    var spec = job.getSpec();
+    Map<String, String> labels = new LinkedHashMap<>(Labels.passThrough(job));
+    labels.put(Labels.STAGE, kind.command);
+    Map<String, String> podLabels = new LinkedHashMap<>(Labels.of(job));
+    podLabels.putAll(labels);
+    List<Volume> volumes = PodSpecs.volumes(job, priorJobClaim);
+    List<String> args = new ArrayList<>(List.of(kind.command, "--config", TrainerConfig.MOUNT_PATH + "/" + TrainerConfig.CONFIG_MAP_KEY));
+    int shards = spec.prior != null && spec.prior.shards != null ? spec.prior.shards : 1;
+    boolean suspended = Boolean.TRUE.equals(spec.suspend) || Labels.queuedByKueue(job);
+    JobBuilder b = new JobBuilder()
+        .withMetadata(Labels.metadata(job, name(job, kind), labels))
+        .withNewSpec()
+        .withSuspend(suspended)
+        .withBackoffLimit(spec.backoffLimit)
+        .withActiveDeadlineSeconds(spec.activeDeadlineSeconds)
+        .withTtlSecondsAfterFinished(spec.ttlSecondsAfterFinished)
+        .withNewTemplate()
+        .withNewMetadata().withLabels(podLabels).endMetadata()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .withServiceAccountName(TrainerServiceAccount.name(job))
+        .withSecurityContext(PodSpecs.podSecurityContext())
+        .withNodeSelector(spec.nodeSelector)
+        .withTolerations(spec.tolerations)
+        .withAffinity(spec.affinity)
+        .withPriorityClassName(spec.priorityClassName)
+        .withVolumes(volumes)
+        .withContainers(new ContainerBuilder()
+            .withName("trainer")
+            .withImage(spec.image != null ? spec.image : settings.trainerImage())
+            .withImagePullPolicy(settings.imagePullPolicy())
+            .withArgs(args)
+            .withEnv(PodSpecs.env())
+            .withPorts(new ContainerPortBuilder().withName("metrics").withContainerPort(settings.trainerMetricsPort()).build())
+            .withResources(PodSpecs.resources(spec.resources, kind != Kind.EVAL))
+            .withSecurityContext(PodSpecs.containerSecurityContext())
+            .withVolumeMounts(PodSpecs.mounts(volumes))
+            .build())
+        .endSpec()
+        .endTemplate()
+        .endSpec();
+    Job j = b.build();
+    if (kind == Kind.EMBED) {
+      j.getSpec().setCompletionMode("Indexed");
+      j.getSpec().setCompletions(shards);
+      j.getSpec().setParallelism(shards);
+    }
+    return j;
+  }
+}

@@ -1,0 +1,74 @@
+package io.rela.operator.resources;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.rela.api.ReLATrainingJob;
+import io.rela.api.contract.TrainerConfig;
+import io.rela.api.spec.ReLATrainingJobSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+
+/** The trainer config rendered from the spec; every stage pod mounts it at /etc/rela. */
+public final class TrainerConfigMap {
+
+  /** Digest of the spec the config was rendered from (suspend excluded). */
+  public static final String SPEC_HASH = "rela.io/spec-hash";
+  public static final String WORKSPACE_MOUNT = "/workspace";
+  public static final String PRIOR_CACHE_MOUNT = "/prior-cache";
+  public static final String PRIOR_JOB_MOUNT = "/prior-job";
+  public static final String DATA_MOUNT = "/data";
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+  private TrainerConfigMap() {}
+
+  public static String name(ReLATrainingJob job) {
+    return job.getMetadata().getName() + "-config";
+  }
+
+  public static TrainerConfig render(ReLATrainingJob job, String priorCacheKey, String priorCheckpoint, int metricsPort) {
+    TrainerConfig c = new TrainerConfig();
+    c.namespace = job.getMetadata().getNamespace();
+    c.jobName = job.getMetadata().getName();
+    c.spec = job.getSpec();
+    c.workspaceDir = WORKSPACE_MOUNT;
+    c.priorCacheDir = job.getSpec().prior != null && job.getSpec().prior.cacheClaimName != null
+        ? PRIOR_CACHE_MOUNT : WORKSPACE_MOUNT + "/prior-cache";
+    c.priorCacheKey = priorCacheKey;
+    c.priorCheckpoint = priorCheckpoint;
+    c.progressConfigMap = ProgressConfigMap.name(job);
+    c.metricsPort = metricsPort;
+    return c;
+  }
+
+  public static ConfigMap desired(ReLATrainingJob job, TrainerConfig config) {
+    try {
+      ConfigMap cm = new ConfigMapBuilder()
+          .withMetadata(Labels.metadata(job, name(job), Map.of()))
+          .withData(Map.of(TrainerConfig.CONFIG_MAP_KEY, YAML.writeValueAsString(config)))
+          .build();
+      cm.getMetadata().setAnnotations(Map.of(SPEC_HASH, specHash(job.getSpec())));
+      return cm;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A digest of everything in the spec that changes what is trained (not suspend). */
+  public static String specHash(ReLATrainingJobSpec spec) {
+    try {
+      Map<?, ?> tree = JSON.convertValue(spec, Map.class);
+      tree.remove("suspend");
+      byte[] bytes = JSON.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.rela.operator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.util.List;
+import java.util.Objects;
+
+/** Condition types and reasons; code compares reasons, never messages. */
+public final class Conditions {
+
+  public static final String READY = "Ready";
+  public static final String PROGRESSING = "Progressing";
+  public static final String FAILED = "Failed";
+  public static final String SUSPENDED = "Suspended";
+
+  /** Reasons a person can act on. */
+  public static final class Reason {
+    public static final String PENDING = "Pending";
+    public static final String PRIOR_JOB_NOT_READY = "PriorJobNotReady";
+    public static final String EMBEDDING = "EmbeddingPrior";
+    public static final String PRIOR_CACHE_HIT = "PriorCacheHit";
+    public static final String TRAINING = "Training";
+    public static final String EVALUATING = "Evaluating";
+    public static final String SUCCEEDED = "Succeeded";
+    public static final String QUEUED = "QueuedByKueue";
+    public static final String SUSPENDED_BY_USER = "SuspendedByUser";
+    public static final String NOT_SUSPENDED = "NotSuspended";
+    public static final String STAGE_FAILED = "StageJobFailed";
+    public static final String IMAGE_PULL = "ImagePullFailed";
+    public static final String OOM_KILLED = "OOMKilled";
+    public static final String DEADLINE = "DeadlineExceeded";
+    public static final String SPEC_CHANGE_REFUSED = "SpecChangeRefused";
+    public static final String NO_FAILURE = "NoFailure";
+    public static final String NOT_FINISHED = "NotFinished";
+
+    private Reason() {}
+  }
+
+  private Conditions() {}
+
+  /**
+   * Sets a condition in {@code conditions}, keeping its lastTransitionTime when its status does
+   * not change.
+   */
+  public static void set(List<Condition> conditions, List<Condition> previous, String type, boolean status, String reason,
+      String message, long generation, String now) {
+    String s = status ? "True" : "False";
+    String since = previous.stream().filter(c -> type.equals(c.getType()) && s.equals(c.getStatus()))
+        .map(Condition::getLastTransitionTime).filter(Objects::nonNull).findFirst().orElse(now);
+    conditions.removeIf(c -> type.equals(c.getType()));
+    conditions.add(new ConditionBuilder().withType(type).withStatus(s).withReason(reason).withMessage(message)
+        .withObservedGeneration(generation).withLastTransitionTime(since).build());
+  }
+
+  public static boolean isTrue(List<Condition> conditions, String type) {
+    return conditions != null && conditions.stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+}

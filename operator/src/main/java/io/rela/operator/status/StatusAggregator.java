@@ -1,0 +1,98 @@
+package io.rela.operator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.rela.api.contract.ProgressReport;
+import io.rela.api.status.ProgressStatus;
+import io.rela.api.status.ReLATrainingJobStatus;
+import io.rela.api.status.ResultsStatus;
+import io.rela.api.status.Stage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The one place a ReLATrainingJob's status is computed: from the previous status and an observation. */
+public final class StatusAggregator {
+
+  private StatusAggregator() {}
+
+  public static ReLATrainingJobStatus aggregate(ReLATrainingJobStatus previous, Observation o, String now) {
+    ReLATrainingJobStatus prev = previous == null ? new ReLATrainingJobStatus() : previous;
+    ReLATrainingJobStatus s = new ReLATrainingJobStatus();
+    s.observedGeneration = o.generation();
+    s.stage = o.stage();
+    s.prior = o.prior() != null ? o.prior() : prev.prior;
+    s.progress = progress(o.progress(), prev.progress);
+    s.results = o.stage() == Stage.Succeeded ? results(o.progress(), prev.results) : prev.results;
+    boolean started = o.stage() != Stage.Pending;
+    s.startTime = prev.startTime != null ? prev.startTime : (started ? now : null);
+    s.completionTime = o.stage().isFinal() ? (prev.completionTime != null ? prev.completionTime : now) : null;
+    s.conditions = conditions(prev.conditions == null ? List.of() : prev.conditions, o, s, now);
+    return s;
+  }
+
+  private static List<Condition> conditions(List<Condition> prev, Observation o, ReLATrainingJobStatus s, String now) {
+    List<Condition> c = new ArrayList<>();
+    long g = o.generation();
+    Stage st = o.stage();
+    if (st == Stage.Succeeded) {
+      String acc = s.results != null && s.results.linearProbeAccuracy != null
+          ? String.format(Locale.ROOT, "linear-probe accuracy %.4f", s.results.linearProbeAccuracy) : "evaluated";
+      Conditions.set(c, prev, Conditions.READY, true, Conditions.Reason.SUCCEEDED, "Training finished and " + acc
+          + (s.results != null && s.results.checkpoint != null ? "; checkpoint " + s.results.checkpoint : ""), g, now);
+    } else {
+      Conditions.set(c, prev, Conditions.READY, false, st == Stage.Failed ? o.reason() : Conditions.Reason.NOT_FINISHED,
+          st == Stage.Failed ? "The run failed; see the Failed condition." : "The run has not finished.", g, now);
+    }
+    boolean progressing = st == Stage.Pending || st == Stage.Embedding || st == Stage.Training || st == Stage.Evaluating;
+    Conditions.set(c, prev, Conditions.PROGRESSING, progressing, o.reason(), o.message(), g, now);
+    if (st == Stage.Failed) {
+      Conditions.set(c, prev, Conditions.FAILED, true, o.reason(), o.message(), g, now);
+    } else {
+      Conditions.set(c, prev, Conditions.FAILED, false, Conditions.Reason.NO_FAILURE, "No stage has failed.", g, now);
+    }
+    if (st == Stage.Suspended) {
+      Conditions.set(c, prev, Conditions.SUSPENDED, true, o.reason(), o.message(), g, now);
+    } else {
+      Conditions.set(c, prev, Conditions.SUSPENDED, false, Conditions.Reason.NOT_SUSPENDED, "The run is not suspended.", g, now);
+    }
+    return c;
+  }
+
+  static ProgressStatus progress(ProgressReport r, ProgressStatus previous) {
+    if (r == null || r.epoch == null) {
+      return previous;
+    }
+    ProgressStatus p = new ProgressStatus();
+    p.epoch = r.epoch;
+    p.totalEpochs = r.totalEpochs;
+    p.epochOfTotal = r.epoch + "/" + r.totalEpochs;
+    p.phase = r.phase;
+    p.switchedAtEpoch = r.switchedAtEpoch;
+    p.subsetRatio = r.subsetRatio;
+    p.samplesSeen = r.samplesSeen;
+    p.loss = r.loss == null ? null : round(r.loss, 4);
+    p.rho = r.rho == null ? null : round(r.rho, 4);
+    p.samplesPerSecond = r.samplesPerSecond == null ? null : round(r.samplesPerSecond, 1);
+    p.etaSeconds = r.etaSeconds;
+    p.updatedAt = r.updatedAt;
+    return p;
+  }
+
+  static ResultsStatus results(ProgressReport r, ResultsStatus previous) {
+    if (r == null || r.linearProbeAccuracy == null) {
+      return previous;
+    }
+    ResultsStatus res = new ResultsStatus();
+    res.linearProbeAccuracy = round(r.linearProbeAccuracy, 4);
+    res.randomBaselineAccuracy = r.randomBaselineAccuracy == null ? null : round(r.randomBaselineAccuracy, 4);
+    res.checkpoint = r.checkpoint;
+    res.samplesProcessed = r.samplesProcessed;
+    res.fullDataEquivalentEpochs = r.fullDataEquivalentEpochs == null ? null : round(r.fullDataEquivalentEpochs, 3);
+    return res;
+  }
+
+  private static double round(double v, int places) {
+    double f = Math.pow(10, places);
+    return Math.round(v * f) / f;
+  }
+}
