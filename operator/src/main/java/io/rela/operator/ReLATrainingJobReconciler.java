@@ -54,6 +54,7 @@ import java.util.stream.Collectors;
 public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, Cleaner<ReLATrainingJob> {
 
   public static final String NAME = "relatrainingjob";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReLATrainingJobReconciler.class);
   private static final Duration PRIOR_JOB_POLL = Duration.ofSeconds(30);
 
   private final KubernetesClient client;
@@ -109,6 +110,14 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
       control = UpdateControl.patchStatus(job);
     }
     return d.recheck ? control.rescheduleAfter(PRIOR_JOB_POLL) : control;
+  }
+
+  @Override
+  public io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<ReLATrainingJob> updateErrorStatus(
+      ReLATrainingJob job, Context<ReLATrainingJob> ctx, Exception e) {
+    // the status keeps saying what was last true; the failure goes to the log and JOSDK retries with backoff
+    LOG.warn("reconciling {}/{} failed: {}", job.getMetadata().getNamespace(), job.getMetadata().getName(), e.toString());
+    return io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   @Override

@@ -14,20 +14,37 @@ import java.util.concurrent.TimeUnit;
 public final class ControllerManager implements AutoCloseable {
 
   private final Process process;
+  private final Path log;
 
-  private ControllerManager(Process process) {
+  private ControllerManager(Process process, Path log) {
     this.process = process;
+    this.log = log;
   }
 
-  static ControllerManager start(Path kubeconfig) {
+  /** What kube-controller-manager has logged so far, for failure messages. */
+  public String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** The Job controller (creates Pods for Jobs) and the garbage collector. */
+  public static final String JOBS_AND_GC = "job-controller,garbage-collector-controller,persistentvolumeclaim-protection-controller";
+  /** Only the garbage collector: tests that play the Job controller themselves. */
+  public static final String GC_ONLY = "garbage-collector-controller,persistentvolumeclaim-protection-controller";
+
+  static ControllerManager start(Path kubeconfig, String controllers) {
     try {
       Path log = Files.createTempFile("kube-controller-manager-", ".log");
+      log.toFile().deleteOnExit();
       Process p = new ProcessBuilder(List.of(
           Envtest.kubeControllerManager().toString(),
           "--kubeconfig=" + kubeconfig,
           "--authentication-kubeconfig=" + kubeconfig,
           "--authorization-kubeconfig=" + kubeconfig,
-          "--controllers=job,garbage-collector,serviceaccount-token,serviceaccount",
+          "--controllers=" + controllers,
           "--use-service-account-credentials=false",
           "--leader-elect=false",
           "--secure-port=0",
@@ -39,7 +56,7 @@ public final class ControllerManager implements AutoCloseable {
       if (p.waitFor(2, TimeUnit.SECONDS)) {
         throw new IllegalStateException("kube-controller-manager exited with " + p.exitValue() + ": " + Files.readString(log));
       }
-      return new ControllerManager(p);
+      return new ControllerManager(p, log);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start kube-controller-manager", e);
     } catch (InterruptedException e) {

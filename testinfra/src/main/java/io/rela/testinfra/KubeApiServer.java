@@ -28,6 +28,7 @@ public final class KubeApiServer implements AutoCloseable {
   private final Path kubeconfig;
   private final KubernetesClient client;
   private ControllerManager controllerManager;
+  private String controllerSet;
 
   private KubeApiServer(KubeAPIServer server, Path kubeconfig, KubernetesClient client) {
     this.server = server;
@@ -107,10 +108,16 @@ public final class KubeApiServer implements AutoCloseable {
     return ProcessRunner.run(cmd, Map.of(), Envtest.repoRoot(), 120);
   }
 
-  /** Starts kube-controller-manager (Job controller, garbage collector) once; later calls reuse it. */
-  public synchronized ControllerManager controllerManager() {
+  /**
+   * Starts kube-controller-manager with the given controllers once; later calls reuse it (and
+   * must ask for the same controllers).
+   */
+  public synchronized ControllerManager controllerManager(String controllers) {
     if (controllerManager == null) {
-      controllerManager = ControllerManager.start(kubeconfig);
+      controllerManager = ControllerManager.start(kubeconfig, controllers);
+      controllerSet = controllers;
+    } else if (!controllerSet.equals(controllers)) {
+      throw new IllegalStateException("kube-controller-manager already runs " + controllerSet + ", not " + controllers);
     }
     return controllerManager;
   }

@@ -1,0 +1,391 @@
+package io.rela.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.rela.api.ReLATrainingJob;
+import io.rela.api.contract.ProgressReport;
+import io.rela.api.status.Stage;
+import io.rela.operator.resources.Labels;
+import io.rela.operator.status.Conditions;
+import io.rela.testinfra.Envtest;
+import io.rela.testinfra.KubeApiServer;
+import io.rela.testinfra.KubeApiServerExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The reconciler against a real kube-apiserver: stages, status, suspend, Kueue, failures, cache, RBAC, restarts. */
+@ExtendWith(KubeApiServerExtension.class)
+class ReconcilerApiServerTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static OperatorHarness op;
+
+  @BeforeAll
+  static void startOperator(KubeApiServer api) {
+    op = new OperatorHarness(api);
+  }
+
+  @AfterAll
+  static void stopOperator() {
+    op.close();
+  }
+
+  private static void apply(String ns, String yaml) throws Exception {
+    Path f = Files.createTempFile("job-", ".yaml");
+    Files.writeString(f, yaml);
+    op.api.kubectl("apply", "-n", ns, "-f", f.toString()).assertSuccess();
+  }
+
+  private static String quickJob(String name, String extra) {
+    return """
+        apiVersion: rela.io/v1alpha1
+        kind: ReLATrainingJob
+        metadata:
+          name: %s
+        spec:
+          dataset:
+            format: FashionMNIST
+            path: /data/fashion-mnist
+          model:
+            backbone: convnet4
+          training:
+            epochs: 10
+          rela:
+            dataRatio: 0.5
+        %s""".formatted(name, extra);
+  }
+
+  private static void writeProgress(String ns, String job, ProgressReport r) throws Exception {
+    String json = JSON.writeValueAsString(r);
+    op.client.configMaps().inNamespace(ns).withName(job + "-progress")
+        .edit(cm -> {
+          cm.setData(Map.of(ProgressReport.CONFIG_MAP_KEY, json));
+          return cm;
+        });
+  }
+
+  private static ProgressReport report(int epoch, String phase) {
+    ProgressReport r = new ProgressReport();
+    r.stage = "Training";
+    r.epoch = epoch;
+    r.totalEpochs = 10;
+    r.phase = phase;
+    r.subsetRatio = 0.5;
+    r.loss = -0.6123;
+    r.samplesSeen = 3000L * epoch;
+    r.samplesPerSecond = 412.3;
+    r.switchedAtEpoch = "BYOL".equals(phase) ? 2 : null;
+    r.priorDimension = 256;
+    r.priorSamples = 60000L;
+    return r;
+  }
+
+  @Test
+  void fullStageWalk() throws Exception {
+    String ns = op.namespace("walk", Map.of());
+    op.api.kubectl("apply", "-n", ns, "-f", Envtest.repoRoot().resolve("examples/relajob-fashion-mnist.yaml").toString()).assertSuccess();
+    String name = "fashion-mnist";
+
+    Job embed = op.awaitBatchJob(ns, name + "-embed");
+    assertThat(embed.getSpec().getCompletionMode()).isEqualTo("Indexed");
+    assertThat(embed.getSpec().getCompletions()).isEqualTo(1);
+    assertThat(embed.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getKind()).isEqualTo("ReLATrainingJob"));
+    for (String owned : List.of(name + "-config", name + "-progress")) {
+      assertThat(op.client.configMaps().inNamespace(ns).withName(owned).get()).as(owned).isNotNull();
+    }
+    assertThat(op.client.serviceAccounts().inNamespace(ns).withName(name + "-trainer").get()).isNotNull();
+    assertThat(op.client.rbac().roles().inNamespace(ns).withName(name + "-trainer").get()).isNotNull();
+    assertThat(op.client.persistentVolumeClaims().inNamespace(ns).withName(name + "-workspace").get()).isNotNull();
+    ReLATrainingJob j = op.awaitJob(ns, name, x -> x.getStatus() != null && x.getStatus().stage == Stage.Embedding);
+    assertThat(j.getStatus().observedGeneration).isEqualTo(j.getMetadata().getGeneration());
+    assertThat(Conditions.isTrue(j.getStatus().conditions, Conditions.PROGRESSING)).isTrue();
+
+    op.completeJob(ns, name + "-embed");
+    Job train = op.awaitBatchJob(ns, name + "-train");
+    var container = train.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getArgs()).startsWith("train", "--config");
+    assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
+    op.awaitJob(ns, name, x -> x.getStatus().stage == Stage.Training);
+
+    writeProgress(ns, name, report(3, "BYOL"));
+    j = op.awaitJob(ns, name, x -> x.getStatus().progress != null && Integer.valueOf(3).equals(x.getStatus().progress.epoch));
+    assertThat(j.getStatus().progress.epochOfTotal).isEqualTo("3/10");
+    assertThat(j.getStatus().progress.phase).isEqualTo("BYOL");
+    assertThat(j.getStatus().progress.switchedAtEpoch).isEqualTo(2);
+    assertThat(j.getStatus().prior.dimension).isEqualTo(256);
+    String table = op.api.kubectl("get", "relajob", name, "-n", ns).assertSuccess().stdout();
+    assertThat(table).contains("Training").contains("BYOL").contains("3/10").contains("0.5").contains("-0.6123");
+
+    op.completeJob(ns, name + "-train");
+    op.awaitBatchJob(ns, name + "-eval");
+    op.awaitJob(ns, name, x -> x.getStatus().stage == Stage.Evaluating);
+    ProgressReport done = report(10, "BYOL");
+    done.stage = "Done";
+    done.linearProbeAccuracy = 0.8734;
+    done.randomBaselineAccuracy = 0.7811;
+    done.checkpoint = "/workspace/checkpoints/checkpoint-epoch-000010.bin";
+    done.samplesProcessed = 30000L;
+    done.fullDataEquivalentEpochs = 5.0;
+    writeProgress(ns, name, done);
+    op.completeJob(ns, name + "-eval");
+    j = op.awaitJob(ns, name, x -> x.getStatus().stage == Stage.Succeeded);
+    assertThat(j.getStatus().results.linearProbeAccuracy).isEqualTo(0.8734);
+    assertThat(j.getStatus().results.checkpoint).endsWith("checkpoint-epoch-000010.bin");
+    assertThat(j.getStatus().completionTime).isNotNull();
+    assertThat(Conditions.isTrue(j.getStatus().conditions, Conditions.READY)).isTrue();
+    assertThat(Conditions.isTrue(j.getStatus().conditions, Conditions.PROGRESSING)).isFalse();
+    assertThat(op.api.kubectl("get", "relajob", name, "-n", ns).assertSuccess().stdout()).contains("Succeeded").contains("0.8734");
+    String events = op.api.kubectl("get", "events", "-n", ns, "--field-selector", "involvedObject.name=" + name).assertSuccess().stdout();
+    assertThat(events).contains("Embedding").contains("Training").contains("Evaluating").contains("Succeeded");
+  }
+
+  @Test
+  void conditionTransitionTimesAreKeptWhenNothingChanges() throws Exception {
+    String ns = op.namespace("stable", Map.of());
+    apply(ns, quickJob("stable", ""));
+    ReLATrainingJob j = op.awaitJob(ns, "stable", x -> x.getStatus() != null && x.getStatus().stage == Stage.Embedding);
+    String since = j.getStatus().conditions.stream().filter(c -> c.getType().equals(Conditions.PROGRESSING)).findFirst().orElseThrow().getLastTransitionTime();
+    String rv = j.getMetadata().getResourceVersion();
+    // a no-op touch: a label change triggers a reconcile but no status change
+    op.client.resources(ReLATrainingJob.class).inNamespace(ns).withName("stable").edit(x -> {
+      x.getMetadata().getLabels().put("touched", "yes");
+      return x;
+    });
+    Thread.sleep(1500);
+    ReLATrainingJob after = op.job(ns, "stable");
+    assertThat(after.getStatus().conditions.stream().filter(c -> c.getType().equals(Conditions.PROGRESSING)).findFirst().orElseThrow()
+        .getLastTransitionTime()).isEqualTo(since);
+    // one write for the label, none for the status
+    assertThat(Long.parseLong(after.getMetadata().getResourceVersion())).isGreaterThan(Long.parseLong(rv));
+    assertThat(after.getStatus()).isEqualTo(j.getStatus());
+  }
+
+  @Test
+  void podsOfEveryStagePassTheRestrictedPodSecurityLevel() throws Exception {
+    String ns = op.namespace("restricted", Map.of("pod-security.kubernetes.io/enforce", "restricted"));
+    apply(ns, quickJob("secure", ""));
+    Job embed = op.awaitBatchJob(ns, "secure-embed");
+    op.completeJob(ns, "secure-embed");
+    Job train = op.awaitBatchJob(ns, "secure-train");
+    op.completeJob(ns, "secure-train");
+    Job eval = op.awaitBatchJob(ns, "secure-eval");
+    for (Job job : List.of(embed, train, eval)) {
+      Pod pod = new PodBuilder().withNewMetadata().withName(job.getMetadata().getName() + "-dry").endMetadata()
+          .withSpec(job.getSpec().getTemplate().getSpec()).build();
+      Pod admitted = op.client.pods().inNamespace(ns).resource(pod).dryRun().create();
+      assertThat(admitted.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    }
+    // and the namespace really enforces: a root, privileged pod is refused
+    Pod bad = new PodBuilder().withNewMetadata().withName("bad").endMetadata().withNewSpec()
+        .addNewContainer().withName("c").withImage("busybox").withNewSecurityContext().withPrivileged(true).endSecurityContext().endContainer()
+        .endSpec().build();
+    try {
+      op.client.pods().inNamespace(ns).resource(bad).dryRun().create();
+      throw new AssertionError("a privileged pod was admitted");
+    } catch (KubernetesClientException e) {
+      assertThat(e.getCode()).isEqualTo(403);
+      assertThat(e.getMessage()).contains("violates PodSecurity \"restricted");
+    }
+  }
+
+  @Test
+  void aSharedPriorCacheHitSkipsTheEmbeddingStage() throws Exception {
+    String ns = op.namespace("cache", Map.of());
+    String cache = "  prior:\n    cacheClaimName: prior-cache\n";
+    apply(ns, quickJob("first", cache));
+    op.awaitBatchJob(ns, "first-embed");
+    op.completeJob(ns, "first-embed");
+    op.awaitBatchJob(ns, "first-train");
+    await().atMost(Duration.ofSeconds(10)).until(() -> op.client.configMaps().inNamespace(ns).withName("rela-prior-cache-index").get() != null);
+
+    apply(ns, quickJob("second", cache));
+    op.awaitBatchJob(ns, "second-train");
+    assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("second-embed").get()).isNull();
+    ReLATrainingJob second = op.awaitJob(ns, "second", x -> x.getStatus() != null && x.getStatus().stage == Stage.Training);
+    assertThat(second.getStatus().prior.reused).isTrue();
+    assertThat(second.getStatus().prior.cacheKey).isEqualTo(op.job(ns, "first").getStatus().prior.cacheKey);
+    // a different prior seed is a different key: no hit
+    apply(ns, quickJob("third", cache.replace("prior:\n", "prior:\n    inputSize: 32\n")));
+    op.awaitBatchJob(ns, "third-embed");
+  }
+
+  @Test
+  void suspendAndResume() throws Exception {
+    String ns = op.namespace("suspend", Map.of());
+    apply(ns, quickJob("pausable", ""));
+    op.awaitBatchJob(ns, "pausable-embed");
+    op.completeJob(ns, "pausable-embed");
+    op.awaitBatchJob(ns, "pausable-train");
+    op.client.resources(ReLATrainingJob.class).inNamespace(ns).withName("pausable").edit(x -> {
+      x.getSpec().suspend = true;
+      return x;
+    });
+    ReLATrainingJob j = op.awaitJob(ns, "pausable", x -> x.getStatus().stage == Stage.Suspended);
+    assertThat(Conditions.isTrue(j.getStatus().conditions, Conditions.SUSPENDED)).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        Boolean.TRUE.equals(op.client.batch().v1().jobs().inNamespace(ns).withName("pausable-train").get().getSpec().getSuspend()));
+    op.client.resources(ReLATrainingJob.class).inNamespace(ns).withName("pausable").edit(x -> {
+      x.getSpec().suspend = false;
+      return x;
+    });
+    op.awaitJob(ns, "pausable", x -> x.getStatus().stage == Stage.Training);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        Boolean.FALSE.equals(op.client.batch().v1().jobs().inNamespace(ns).withName("pausable-train").get().getSpec().getSuspend()));
+  }
+
+  @Test
+  void kueueLabelledJobsAreCreatedSuspendedForKueueToAdmit() throws Exception {
+    String ns = op.namespace("kueue", Map.of());
+    apply(ns, quickJob("queued", "").replace("  name: queued", "  name: queued\n  labels:\n    kueue.x-k8s.io/queue-name: team-a"));
+    Job embed = op.awaitBatchJob(ns, "queued-embed");
+    assertThat(embed.getSpec().getSuspend()).isTrue();
+    assertThat(embed.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "team-a");
+    ReLATrainingJob j = op.awaitJob(ns, "queued", x -> x.getStatus() != null && x.getStatus().stage == Stage.Suspended);
+    assertThat(j.getStatus().conditions).anyMatch(c -> c.getType().equals(Conditions.SUSPENDED) && c.getReason().equals(Conditions.Reason.QUEUED));
+    // Kueue admits the workload by unsuspending the Job; the operator does not fight it
+    op.client.batch().v1().jobs().inNamespace(ns).withName("queued-embed").edit(x -> {
+      x.getSpec().setSuspend(false);
+      return x;
+    });
+    op.awaitJob(ns, "queued", x -> x.getStatus().stage == Stage.Embedding);
+    assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("queued-embed").get().getSpec().getSuspend()).isFalse();
+  }
+
+  @Test
+  void aFailedStageBecomesAFailedConditionThatSaysWhatAndWhere() throws Exception {
+    String ns = op.namespace("failing", Map.of());
+    apply(ns, quickJob("oom", ""));
+    op.awaitBatchJob(ns, "oom-embed");
+    op.completeJob(ns, "oom-embed");
+    Job train = op.awaitBatchJob(ns, "oom-train");
+    op.terminatedPod(ns, train, 137, "OOMKilled");
+    op.failJob(ns, "oom-train", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+    ReLATrainingJob j = op.awaitJob(ns, "oom", x -> x.getStatus().stage == Stage.Failed);
+    var failed = j.getStatus().conditions.stream().filter(c -> c.getType().equals(Conditions.FAILED)).findFirst().orElseThrow();
+    assertThat(failed.getStatus()).isEqualTo("True");
+    assertThat(failed.getReason()).isEqualTo(Conditions.Reason.OOM_KILLED);
+    assertThat(failed.getMessage()).contains("oom-train").contains("BackoffLimitExceeded").contains("exit code 137")
+        .contains("kubectl logs -n failing job/oom-train");
+    // no hot loop: the failed run stays failed and nothing new is created
+    String rv = j.getMetadata().getResourceVersion();
+    Thread.sleep(2000);
+    assertThat(op.job(ns, "oom").getMetadata().getResourceVersion()).isEqualTo(rv);
+    assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("oom-eval").get()).isNull();
+  }
+
+  @Test
+  void anImagePullFailureIsReported() throws Exception {
+    String ns = op.namespace("pull", Map.of());
+    apply(ns, quickJob("badimage", "  image: registry.invalid/nope:1\n"));
+    Job embed = op.awaitBatchJob(ns, "badimage-embed");
+    Pod pod = op.client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("badimage-embed-0-x")
+        .withLabels(embed.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
+        .withSpec(embed.getSpec().getTemplate().getSpec()).build()).create();
+    pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Pending")
+        .addNewContainerStatus().withName("trainer").withImage("registry.invalid/nope:1").withImageID("").withReady(false).withRestartCount(0)
+        .withNewState().withNewWaiting().withReason("ImagePullBackOff").withMessage("Back-off pulling image").endWaiting().endState()
+        .endContainerStatus().build());
+    op.client.pods().inNamespace(ns).resource(pod).updateStatus();
+    ReLATrainingJob j = op.awaitJob(ns, "badimage", x -> x.getStatus().stage == Stage.Failed);
+    assertThat(j.getStatus().conditions).anyMatch(c -> c.getReason().equals(Conditions.Reason.IMAGE_PULL)
+        && c.getMessage().contains("registry.invalid/nope:1") && c.getMessage().contains("spec.image"));
+  }
+
+  @Test
+  void anOperatorRestartMidJobCreatesNothingTwice() throws Exception {
+    String ns = op.namespace("restart", Map.of());
+    apply(ns, quickJob("survivor", ""));
+    op.awaitBatchJob(ns, "survivor-embed");
+    op.completeJob(ns, "survivor-embed");
+    Job train = op.awaitBatchJob(ns, "survivor-train");
+    op.awaitJob(ns, "survivor", x -> x.getStatus().stage == Stage.Training);
+    ConfigMap config = op.client.configMaps().inNamespace(ns).withName("survivor-config").get();
+    op.restart();
+    writeProgress(ns, "survivor", report(4, "ReLA"));
+    op.awaitJob(ns, "survivor", x -> x.getStatus().progress != null && Integer.valueOf(4).equals(x.getStatus().progress.epoch));
+    List<Job> jobs = op.client.batch().v1().jobs().inNamespace(ns).withLabel(Labels.JOB, "survivor").list().getItems();
+    assertThat(jobs).extracting(x -> x.getMetadata().getName()).containsExactlyInAnyOrder("survivor-embed", "survivor-train");
+    assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("survivor-train").get().getMetadata().getUid())
+        .isEqualTo(train.getMetadata().getUid());
+    assertThat(op.client.configMaps().inNamespace(ns).withName("survivor-config").get().getMetadata().getResourceVersion())
+        .isEqualTo(config.getMetadata().getResourceVersion());
+    assertThat(op.client.configMaps().inNamespace(ns).withLabel(Labels.JOB, "survivor").list().getItems()).hasSize(2);
+  }
+
+  @Test
+  void aSpecChangeWhileTrainingIsRefusedNotRestarted() throws Exception {
+    String ns = op.namespace("respec", Map.of());
+    apply(ns, quickJob("steady", ""));
+    op.awaitBatchJob(ns, "steady-embed");
+    op.completeJob(ns, "steady-embed");
+    Job train = op.awaitBatchJob(ns, "steady-train");
+    String config = op.client.configMaps().inNamespace(ns).withName("steady-config").get().getData().values().iterator().next();
+    op.client.resources(ReLATrainingJob.class).inNamespace(ns).withName("steady").edit(x -> {
+      x.getSpec().training.epochs = 50;
+      return x;
+    });
+    await().atMost(Duration.ofSeconds(15)).until(() -> op.api.kubectl("get", "events", "-n", ns).stdout().contains(Conditions.Reason.SPEC_CHANGE_REFUSED));
+    assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("steady-train").get().getMetadata().getUid()).isEqualTo(train.getMetadata().getUid());
+    assertThat(op.client.configMaps().inNamespace(ns).withName("steady-config").get().getData().values().iterator().next()).isEqualTo(config);
+  }
+
+  @Test
+  void theTrainerMayWriteOnlyItsOwnProgressConfigMap() throws Exception {
+    String ns = op.namespace("rbac", Map.of());
+    apply(ns, quickJob("scoped", ""));
+    op.awaitBatchJob(ns, "scoped-embed");
+    String sa = "system:serviceaccount:" + ns + ":scoped-trainer";
+    assertThat(canI(ns, sa, "patch", "configmap/scoped-progress")).isEqualTo("yes");
+    assertThat(canI(ns, sa, "update", "configmap/scoped-progress")).isEqualTo("yes");
+    assertThat(canI(ns, sa, "get", "configmap/scoped-progress")).isEqualTo("yes");
+    assertThat(canI(ns, sa, "patch", "configmap/scoped-config")).isEqualTo("no");
+    assertThat(canI(ns, sa, "delete", "configmap/scoped-progress")).isEqualTo("no");
+    assertThat(canI(ns, sa, "list", "configmaps")).isEqualTo("no");
+    assertThat(canI(ns, sa, "get", "secrets")).isEqualTo("no");
+    assertThat(canI(ns, sa, "create", "pods")).isEqualTo("no");
+    assertThat(canI(ns, sa, "patch", "relatrainingjobs.rela.io/scoped")).isEqualTo("no");
+  }
+
+  private static String canI(String ns, String as, String verb, String what) {
+    return op.api.kubectl("auth", "can-i", verb, what, "-n", ns, "--as", as).stdout().strip();
+  }
+
+  @Test
+  void deletingTheJobDeletesEverythingItOwns() throws Exception {
+    var kcm = op.api.controllerManager(io.rela.testinfra.ControllerManager.GC_ONLY);
+    String ns = op.namespace("cascade", Map.of());
+    apply(ns, quickJob("doomed", ""));
+    op.awaitBatchJob(ns, "doomed-embed");
+    op.awaitJob(ns, "doomed", x -> x.getStatus() != null);
+    op.api.kubectl("delete", "relajob", "doomed", "-n", ns, "--wait=true", "--timeout=60s").assertSuccess();
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        .conditionEvaluationListener(c -> {
+          if (c.getRemainingTimeInMS() < 600) {
+            System.err.println(op.api.kubectl("get", "all,cm,sa,role,pvc", "-n", ns).stdout() + kcm.log().lines()
+                .filter(l -> l.contains("garbage")).reduce("", (a, b) -> a + "\n" + b));
+          }
+        })
+        .until(() ->
+        op.client.batch().v1().jobs().inNamespace(ns).withLabel(Labels.JOB, "doomed").list().getItems().isEmpty()
+            && op.client.configMaps().inNamespace(ns).withLabel(Labels.JOB, "doomed").list().getItems().isEmpty()
+            && op.client.serviceAccounts().inNamespace(ns).withName("doomed-trainer").get() == null
+            && op.client.rbac().roles().inNamespace(ns).withName("doomed-trainer").get() == null
+            && op.client.persistentVolumeClaims().inNamespace(ns).withName("doomed-workspace").get() == null);
+    assertThat(op.registry.getMeters()).noneMatch(m -> "doomed".equals(m.getId().getTag("name")));
+  }
+}
