@@ -21,8 +21,15 @@ abstract class ConfigCommand implements Callable<Integer> {
   @Mixin
   CommonOptions common;
 
-  /** A sink for the in-cluster progress ConfigMap, when the config names one. */
-  static java.util.function.Function<TrainerConfig, ProgressSink> clusterSink = cfg -> null;
+  /** The in-cluster progress ConfigMap sink, when the config names one. */
+  static ProgressSink clusterSink(TrainerConfig cfg) {
+    if (cfg.progressConfigMap == null || cfg.progressConfigMap.isBlank()) {
+      return null;
+    }
+    var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+    return new io.rela.trainer.progress.ConfigMapSink(client, cfg.namespace, cfg.progressConfigMap,
+        io.rela.trainer.progress.ConfigMapSink.DEFAULT_INTERVAL_MS, System::currentTimeMillis);
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -31,7 +38,7 @@ abstract class ConfigCommand implements Callable<Integer> {
     Workspace ws = new Workspace(Path.of(cfg.workspaceDir),
         Path.of(cfg.priorCacheDir != null ? cfg.priorCacheDir : cfg.workspaceDir + "/prior-cache"));
     Path priorCkpt = cfg.priorCheckpoint == null ? null : Path.of(cfg.priorCheckpoint);
-    try (Progress progress = common.progress(cfg.jobName, ws, cfg.metricsPort, clusterSink.apply(cfg));
+    try (Progress progress = common.progress(cfg.jobName, ws, cfg.metricsPort, clusterSink(cfg));
         Stages stages = new Stages(s, ws, priorCkpt, progress, System.out, common.skipUnreadable)) {
       return run(stages.withCacheKey(cfg.priorCacheKey), s);
     }

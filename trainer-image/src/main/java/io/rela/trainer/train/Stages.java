@@ -210,11 +210,22 @@ public final class Stages implements AutoCloseable {
     return ws;
   }
 
+  /** Every epoch's closing report, from the progress log (the last one per epoch, across restarts). */
   public List<ProgressReport> epochHistory() throws IOException {
-    if (!Files.exists(ws.trainResult())) {
+    if (!Files.exists(ws.progressLog())) {
       return List.of();
     }
-    return JSON.readValue(ws.trainResult().toFile(), Training.Outcome.class).epochs();
+    java.util.TreeMap<Integer, ProgressReport> byEpoch = new java.util.TreeMap<>();
+    for (String line : Files.readAllLines(ws.progressLog())) {
+      if (line.isBlank()) {
+        continue;
+      }
+      ProgressReport r = JSON.readValue(line, ProgressReport.class);
+      if (Boolean.TRUE.equals(r.epochEnd) && r.epoch != null) {
+        byEpoch.put(r.epoch, r);
+      }
+    }
+    return new java.util.ArrayList<>(byEpoch.values());
   }
 
   @Override

@@ -1,0 +1,97 @@
+package io.rela.operator.resources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.rela.api.ReLATrainingJob;
+import io.rela.api.spec.DatasetFormat;
+import io.rela.api.spec.DatasetSpec;
+import io.rela.api.spec.PriorSpec;
+import io.rela.api.spec.ReLATrainingJobSpec;
+import io.rela.api.spec.ResourcesSpec;
+import io.rela.operator.OperatorSettings;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PodSpecsTest {
+
+  static ReLATrainingJob job() {
+    ReLATrainingJob j = new ReLATrainingJob();
+    j.getMetadata().setName("demo");
+    j.getMetadata().setNamespace("ml");
+    j.getMetadata().setUid("u-1");
+    j.setSpec(new ReLATrainingJobSpec());
+    j.getSpec().dataset = new DatasetSpec();
+    j.getSpec().dataset.format = DatasetFormat.FashionMNIST;
+    j.getSpec().dataset.path = "/data/fmnist";
+    j.getSpec().dataset.volume = new VolumeBuilder().withName("ignored").withNewPersistentVolumeClaim("datasets", true).build();
+    j.getSpec().prior = new PriorSpec();
+    j.getSpec().prior.shards = 4;
+    j.getSpec().backoffLimit = 2;
+    return j;
+  }
+
+  @Test
+  void gpusBecomeTheNvidiaLimitAndCpuMemoryAreRequestedAsLimited() {
+    ResourcesSpec r = new ResourcesSpec();
+    r.gpus = 2;
+    r.cpu = "8";
+    r.memory = "32Gi";
+    var req = PodSpecs.resources(r, true);
+    assertThat(req.getLimits()).containsEntry(PodSpecs.GPU_RESOURCE, new Quantity("2"))
+        .containsEntry("cpu", new Quantity("8")).containsEntry("memory", new Quantity("32Gi"));
+    assertThat(req.getRequests()).isEqualTo(req.getLimits());
+    assertThat(PodSpecs.resources(r, false).getLimits()).doesNotContainKey(PodSpecs.GPU_RESOURCE);
+    r.gpus = 0;
+    assertThat(PodSpecs.resources(r, true).getLimits()).doesNotContainKey(PodSpecs.GPU_RESOURCE);
+  }
+
+  @Test
+  void securityContextsAreRestricted() {
+    var pod = PodSpecs.podSecurityContext();
+    assertThat(pod.getRunAsNonRoot()).isTrue();
+    assertThat(pod.getRunAsUser()).isNotZero();
+    assertThat(pod.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    var c = PodSpecs.containerSecurityContext();
+    assertThat(c.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(c.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(c.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(c.getCapabilities().getAdd()).isNullOrEmpty();
+  }
+
+  @Test
+  void volumesMountTheDataReadOnlyAndAWritableTmp() {
+    ReLATrainingJob j = job();
+    var volumes = PodSpecs.volumes(j, "other-workspace");
+    assertThat(volumes).extracting(v -> v.getName()).containsExactly("data", "workspace", "config", "prior-job", "tmp");
+    assertThat(volumes.get(0).getPersistentVolumeClaim().getClaimName()).isEqualTo("datasets");
+    assertThat(volumes.get(1).getPersistentVolumeClaim().getClaimName()).isEqualTo("demo-workspace");
+    var mounts = PodSpecs.mounts(volumes);
+    assertThat(mounts).filteredOn(m -> m.getName().equals("data")).singleElement()
+        .satisfies(m -> assertThat(m.getReadOnly()).isTrue()).satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/data"));
+    assertThat(mounts).filteredOn(m -> m.getName().equals("tmp")).singleElement()
+        .satisfies(m -> assertThat(m.getReadOnly()).isFalse());
+    j.getSpec().prior.cacheClaimName = "shared-cache";
+    assertThat(PodSpecs.volumes(j, null)).extracting(v -> v.getName()).contains("prior-cache").doesNotContain("prior-job");
+  }
+
+  @Test
+  void theEmbedJobIsIndexedOverTheShardsAndKueueLabelsPassThrough() {
+    ReLATrainingJob j = job();
+    j.getMetadata().setLabels(Map.of("kueue.x-k8s.io/queue-name", "gpu", "team", "vision"));
+    var embed = StageJob.desired(j, StageJob.Kind.EMBED, OperatorSettings.defaults(), null);
+    assertThat(embed.getMetadata().getName()).isEqualTo("demo-embed");
+    assertThat(embed.getSpec().getCompletionMode()).isEqualTo("Indexed");
+    assertThat(embed.getSpec().getCompletions()).isEqualTo(4);
+    assertThat(embed.getSpec().getParallelism()).isEqualTo(4);
+    assertThat(embed.getSpec().getSuspend()).isTrue();
+    assertThat(embed.getSpec().getBackoffLimit()).isEqualTo(2);
+    assertThat(embed.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "gpu").doesNotContainKey("team");
+    var train = StageJob.desired(j, StageJob.Kind.TRAIN, OperatorSettings.defaults(), null);
+    assertThat(train.getSpec().getCompletionMode()).isNull();
+    assertThat(train.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("demo-trainer");
+    assertThat(train.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .containsExactly("train", "--config", "/etc/rela/trainer-config.yaml");
+  }
+}

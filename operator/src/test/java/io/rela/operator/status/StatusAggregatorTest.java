@@ -1,0 +1,63 @@
+package io.rela.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rela.api.contract.ProgressReport;
+import io.rela.api.status.ReLATrainingJobStatus;
+import io.rela.api.status.Stage;
+import org.junit.jupiter.api.Test;
+
+class StatusAggregatorTest {
+
+  private static ProgressReport report() {
+    ProgressReport r = new ProgressReport();
+    r.epoch = 4;
+    r.totalEpochs = 20;
+    r.phase = "ReLA";
+    r.loss = 0.412345678;
+    r.samplesPerSecond = 812.345;
+    return r;
+  }
+
+  @Test
+  void progressIsCopiedAndRounded() {
+    ReLATrainingJobStatus s = StatusAggregator.aggregate(null,
+        new Observation(3, Stage.Training, Conditions.Reason.TRAINING, "training", report(), null), "2026-01-01T00:00:00Z");
+    assertThat(s.observedGeneration).isEqualTo(3);
+    assertThat(s.progress.epochOfTotal).isEqualTo("4/20");
+    assertThat(s.progress.loss).isEqualTo(0.4123);
+    assertThat(s.progress.samplesPerSecond).isEqualTo(812.3);
+    assertThat(s.startTime).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(Conditions.isTrue(s.conditions, Conditions.PROGRESSING)).isTrue();
+    assertThat(Conditions.isTrue(s.conditions, Conditions.READY)).isFalse();
+  }
+
+  @Test
+  void transitionTimesOnlyMoveWhenAConditionFlips() {
+    Observation training = new Observation(1, Stage.Training, Conditions.Reason.TRAINING, "t", report(), null);
+    ReLATrainingJobStatus first = StatusAggregator.aggregate(null, training, "T1");
+    ReLATrainingJobStatus same = StatusAggregator.aggregate(first, training, "T2");
+    assertThat(same).isEqualTo(first);
+    ReLATrainingJobStatus suspended = StatusAggregator.aggregate(same,
+        new Observation(1, Stage.Suspended, Conditions.Reason.SUSPENDED_BY_USER, "s", report(), null), "T3");
+    assertThat(suspended.conditions).filteredOn(c -> c.getType().equals(Conditions.SUSPENDED)).singleElement()
+        .satisfies(c -> assertThat(c.getLastTransitionTime()).isEqualTo("T3"));
+    assertThat(suspended.conditions).filteredOn(c -> c.getType().equals(Conditions.FAILED)).singleElement()
+        .satisfies(c -> assertThat(c.getLastTransitionTime()).isEqualTo("T1"));
+    assertThat(suspended.startTime).isEqualTo("T1");
+  }
+
+  @Test
+  void successCarriesResultsAndCompletionTime() {
+    ProgressReport done = report();
+    done.linearProbeAccuracy = 0.87654;
+    done.checkpoint = "/workspace/checkpoints/c.bin";
+    ReLATrainingJobStatus s = StatusAggregator.aggregate(null,
+        new Observation(1, Stage.Succeeded, Conditions.Reason.SUCCEEDED, "done", done, null), "T9");
+    assertThat(s.results.linearProbeAccuracy).isEqualTo(0.8765);
+    assertThat(s.completionTime).isEqualTo("T9");
+    assertThat(Conditions.isTrue(s.conditions, Conditions.READY)).isTrue();
+    assertThat(s.conditions).filteredOn(c -> c.getType().equals(Conditions.READY)).singleElement()
+        .satisfies(c -> assertThat(c.getMessage()).contains("0.8765").contains("c.bin"));
+  }
+}
