@@ -93,6 +93,10 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
 
   @Override
   public UpdateControl<ReLATrainingJob> reconcile(ReLATrainingJob job, Context<ReLATrainingJob> ctx) {
+    return metrics.timeReconcile(() -> reconcileOnce(job, ctx));
+  }
+
+  private UpdateControl<ReLATrainingJob> reconcileOnce(ReLATrainingJob job, Context<ReLATrainingJob> ctx) {
     // observe
     Observed seen = observe(job, ctx);
     // validate + act

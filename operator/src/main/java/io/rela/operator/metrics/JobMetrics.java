@@ -23,9 +23,14 @@ public final class JobMetrics {
   private final Map<String, JobGauges> jobs = new ConcurrentHashMap<>();
   private final Map<String, Stage> stages = new ConcurrentHashMap<>();
   private final Map<Stage, AtomicLong> stageCounts = new EnumMap<>(Stage.class);
+  private final io.micrometer.core.instrument.Timer reconcileTimer;
 
   public JobMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.reconcileTimer = io.micrometer.core.instrument.Timer.builder("rela.reconcile")
+        .description("Time one ReLATrainingJob reconciliation takes")
+        .publishPercentiles(0.5, 0.99)
+        .register(registry);
     for (Stage s : Stage.values()) {
       AtomicLong n = new AtomicLong();
       stageCounts.put(s, n);
@@ -68,6 +73,11 @@ public final class JobMetrics {
     if (status.results != null) {
       g.accuracy = num(status.results.linearProbeAccuracy);
     }
+  }
+
+  /** Times one reconciliation. */
+  public <T> T timeReconcile(java.util.function.Supplier<T> reconcile) {
+    return reconcileTimer.record(reconcile);
   }
 
   public void remove(String namespace, String name) {

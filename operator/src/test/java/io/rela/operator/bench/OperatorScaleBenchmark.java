@@ -1,0 +1,137 @@
+package io.rela.operator.bench;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.rela.api.ReLATrainingJob;
+import io.rela.api.spec.DatasetFormat;
+import io.rela.api.spec.DatasetSpec;
+import io.rela.api.spec.ReLATrainingJobSpec;
+import io.rela.testinfra.Envtest;
+import io.rela.testinfra.KubeApiServer;
+import io.rela.testinfra.KubeApiServerExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Not a test (surefire does not pick it up): `make bench-operator`. Starts the operator's
+ * built jar as its own process against the real API server, applies N ReLATrainingJobs at
+ * once, and measures the time until every one has its first Job, the operator's peak heap
+ * (from its own metrics) and peak RSS (VmHWM), and reconcile p50/p99.
+ */
+@ExtendWith(KubeApiServerExtension.class)
+class OperatorScaleBenchmark {
+
+  @Test
+  void thousandJobs(KubeApiServer api) throws Exception {
+    int n = Integer.getInteger("bench.jobs", 1000);
+    String heap = System.getProperty("bench.xmx", "256m");
+    String ns = "scale";
+    api.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    Path jar = Envtest.repoRoot().resolve("operator/target/quarkus-app/quarkus-run.jar");
+    Path log = Files.createTempFile("operator-", ".log");
+    int port = 18080;
+    ProcessBuilder pb = new ProcessBuilder(List.of("java", "-Xmx" + heap, "-XX:+UseSerialGC",
+        "-Dquarkus.http.port=" + port, "-Dquarkus.operator-sdk.activate-leader-election-for-profiles=none",
+        "-Dquarkus.log.level=WARN", "-jar", jar.toString()))
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("KUBECONFIG", api.kubeconfig().toString());
+    Process op = pb.start();
+    HttpClient http = HttpClient.newHttpClient();
+    long[] peak = {0, 0};
+    Thread sampler = new Thread(() -> {
+      while (op.isAlive()) {
+        try {
+          String status = Files.readString(Path.of("/proc/" + op.pid() + "/status"));
+          peak[1] = Math.max(peak[1], kb(status, "VmHWM"));
+          String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString()).body();
+          peak[0] = Math.max(peak[0], (long) metrics.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
+              .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum());
+          Thread.sleep(250);
+        } catch (Exception e) {
+          try {
+            Thread.sleep(250);
+          } catch (InterruptedException ie) {
+            return;
+          }
+        }
+      }
+    });
+    sampler.setDaemon(true);
+    try {
+      waitForMetrics(http, port, op, log);
+      sampler.start();
+      ExecutorService pool = Executors.newFixedThreadPool(16);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        int k = i;
+        pool.submit(() -> api.client().resources(ReLATrainingJob.class).inNamespace(ns).resource(job(k)).create());
+      }
+      pool.shutdown();
+      pool.awaitTermination(10, TimeUnit.MINUTES);
+      double applied = (System.nanoTime() - t0) / 1e9;
+      int withJob = 0;
+      while ((withJob = api.client().batch().v1().jobs().inNamespace(ns).list().getItems().size()) < n) {
+        if ((System.nanoTime() - t0) / 1e9 > 600) {
+          break;
+        }
+        Thread.sleep(500);
+      }
+      double firstJobs = (System.nanoTime() - t0) / 1e9;
+      Thread.sleep(3000);
+      String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      String p50 = metrics.lines().filter(l -> l.startsWith("rela_reconcile_seconds{quantile=\"0.5\"")).findFirst().orElse("?");
+      String p99 = metrics.lines().filter(l -> l.startsWith("rela_reconcile_seconds{quantile=\"0.99\"")).findFirst().orElse("?");
+      String count = metrics.lines().filter(l -> l.startsWith("rela_reconcile_seconds_count")).findFirst().orElse("?");
+      System.out.printf("%n== operator scale benchmark ==%njobs: %d (created in %.1f s)%njobs with their first Job: %d after %.1f s%n"
+          + "peak heap used: %.1f MiB (-Xmx%s)%npeak RSS: %.1f MiB%n%s%n%s%n%s%nload: %s%n", n, applied, withJob, firstJobs,
+          peak[0] / 1048576.0, heap, peak[1] / 1024.0, p50, p99, count, Files.readString(Path.of("/proc/loadavg")).strip());
+    } finally {
+      op.destroy();
+      op.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void waitForMetrics(HttpClient http, int port, Process op, Path log) throws Exception {
+    for (int i = 0; i < 120; i++) {
+      if (!op.isAlive()) {
+        throw new IllegalStateException("operator exited: " + Files.readString(log));
+      }
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() < 500) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // not up yet
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("operator did not start: " + Files.readString(log));
+  }
+
+  private static long kb(String status, String key) {
+    return status.lines().filter(l -> l.startsWith(key + ":")).findFirst()
+        .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(0L);
+  }
+
+  private static ReLATrainingJob job(int i) {
+    ReLATrainingJob j = new ReLATrainingJob();
+    j.getMetadata().setName(String.format("job-%04d", i));
+    j.setSpec(new ReLATrainingJobSpec());
+    j.getSpec().dataset = new DatasetSpec();
+    j.getSpec().dataset.format = DatasetFormat.FashionMNIST;
+    j.getSpec().dataset.path = "/data/fashion-mnist";
+    return j;
+  }
+}

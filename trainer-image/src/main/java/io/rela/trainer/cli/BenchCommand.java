@@ -1,0 +1,139 @@
+package io.rela.trainer.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rela.api.spec.Backbone;
+import io.rela.trainer.augment.Augmentation;
+import io.rela.trainer.augment.AugmentationParams;
+import io.rela.trainer.data.Batch;
+import io.rela.trainer.data.BatchLoader;
+import io.rela.trainer.data.IdxDataset;
+import io.rela.trainer.data.ImageDataset;
+import io.rela.trainer.data.Split;
+import io.rela.trainer.model.Backbones;
+import io.rela.trainer.model.Networks;
+import io.rela.trainer.optim.AdamW;
+import io.rela.trainer.rela.SubsetSampler;
+import io.rela.trainer.rela.TargetReducer;
+import io.rela.trainer.train.ByolPhase;
+import io.rela.trainer.train.ReLAPhase;
+import io.rela.trainer.train.StepContext;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Step throughput on Fashion-MNIST, measured like the PyTorch reference benchmark: BYOL and
+ * ReLA steps on batches augmented in advance (compute only), and the ReLA step fed by the
+ * augmentation workers (the full pipeline). Prints samples/s (images, two views each).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure BYOL and ReLA step throughput.")
+final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--data", description = "Fashion-MNIST folder. Default: ${DEFAULT-VALUE}.")
+  Path data = Path.of("/usr/share/datasets/fashion-mnist");
+
+  @Option(names = "--backbone", description = "convnet4, resnet18 or resnet50. Default: ${DEFAULT-VALUE}.")
+  String backbone = "convnet4";
+
+  @Option(names = "--batch", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+  int batch = 128;
+
+  @Option(names = "--steps", description = "Timed steps per measurement. Default: ${DEFAULT-VALUE}.")
+  int steps = 7;
+
+  @Option(names = "--rounds", description = "Alternating rounds of (BYOL, ReLA). Default: ${DEFAULT-VALUE}.")
+  int rounds = 3;
+
+  @Option(names = "--workers", description = "Augmentation workers for the pipeline measurement. Default: ${DEFAULT-VALUE}.")
+  int workers = 2;
+
+  @Option(names = "--json", description = "Also write the raw numbers here.")
+  Path json;
+
+  @Override
+  public Integer call() throws Exception {
+    Backbone b = Backbone.valueOf(backbone.toUpperCase());
+    ImageDataset ds = IdxDataset.open(data, Split.TRAIN).limit(8192);
+    int d = Backbones.featureDim(b);
+    float[] y = new float[ds.size() * d];
+    SplittableRandom rnd = new SplittableRandom(0);
+    for (int i = 0; i < y.length; i++) {
+      y[i] = (float) rnd.nextGaussian();
+    }
+    TargetReducer.Targets targets = new TargetReducer.Targets(y, ds.size(), d, new double[0]);
+    float[] mean = {0.2860f};
+    float[] std = {0.3530f};
+    Augmentation relaAug = new Augmentation(AugmentationParams.rela(), 28, mean, std);
+    Map<String, List<Double>> results = new LinkedHashMap<>();
+    try (NDManager m = NDManager.newBaseManager();
+        Networks nets = new Networks(m, new Networks.Architecture(b, true, 1, 28), 2 * d, 256, d, 10, false, 0);
+        BatchLoader loader = new BatchLoader(ds, 28, workers, 0)) {
+      AdamW opt = new AdamW(nets.manager(), 1e-3, 0.01);
+      StepContext ctx = new StepContext(nets, opt, 0.99, true, 10);
+      ReLAPhase rela = new ReLAPhase(ctx, targets, false);
+      ByolPhase byol = new ByolPhase(ctx);
+      int[] order = new SubsetSampler(ds.size(), 1.0, 0).draw(0);
+      List<Batch> fixed = new ArrayList<>();
+      Iterator<Batch> it = loader.epoch(0, order, batch, 0, relaAug, relaAug);
+      for (int i = 0; i < 4; i++) {
+        fixed.add(it.next());
+      }
+      // warm-up: first calls pay for allocator growth and kernel selection
+      for (int i = 0; i < 2; i++) {
+        rela.step(fixed.get(i));
+        byol.step(fixed.get(i));
+      }
+      for (int round = 0; round < rounds; round++) {
+        results.computeIfAbsent("byol_step", k -> new ArrayList<>()).add(time(s -> byol.step(fixed.get(s % fixed.size()))));
+        results.computeIfAbsent("rela_step", k -> new ArrayList<>()).add(time(s -> rela.step(fixed.get(s % fixed.size()))));
+        int epoch = round + 1;
+        Iterator<Batch> live = loader.epoch(epoch, order, batch, 0, relaAug, relaAug);
+        long t0 = System.nanoTime();
+        for (int s = 0; s < steps; s++) {
+          rela.step(live.next());
+        }
+        results.computeIfAbsent("rela_step_with_augmentation", k -> new ArrayList<>())
+            .add(steps * (double) batch / ((System.nanoTime() - t0) / 1e9));
+      }
+      opt.close();
+    }
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("backbone", backbone);
+    summary.put("batch", batch);
+    summary.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
+    for (var e : results.entrySet()) {
+      double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      double median = v[v.length / 2];
+      summary.put(e.getKey() + "_samples_per_s_median", round(median));
+      summary.put(e.getKey() + "_samples_per_s_min", round(v[0]));
+      summary.put(e.getKey() + "_samples_per_s_max", round(v[v.length - 1]));
+      System.out.printf("%-30s median %8.1f samples/s  (min %.1f, max %.1f, %d rounds)%n", e.getKey(), median, v[0],
+          v[v.length - 1], v.length);
+    }
+    if (json != null) {
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), summary);
+    }
+    return 0;
+  }
+
+  private double time(java.util.function.IntConsumer step) {
+    long t0 = System.nanoTime();
+    for (int s = 0; s < steps; s++) {
+      step.accept(s);
+    }
+    return steps * (double) batch / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+}
