@@ -7,7 +7,7 @@ TRAINER_JAR := trainer-image/target/rela-trainer.jar
 JAVA_OPTS ?= -Dai.djl.offline=true -Xmx6g
 export KUBE_API_TEST_DIR ?= $(HOME)/.cache/rela-operator/envtest
 
-.PHONY: help demo test envtest crds dataset build trainer bench bench-operator e2e clean
+.PHONY: help demo test envtest crds dataset build trainer bench bench-operator chart-golden e2e clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ bench: dataset trainer ## trainer throughput against PyTorch and the ReLA effect
 bench-operator: envtest ## 1,000 ReLATrainingJobs against the real API server: time to first Job, heap, RSS, reconcile p50/p99
 	$(MVN) -q -pl operator -am install -DskipTests
 	$(MVN) -pl operator surefire:test -Dtest=OperatorScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+
+chart-golden: ## regenerate the chart's helm-template golden files after an intended change
+	UPDATE_GOLDEN=1 $(MVN) -q -pl operator surefire:test -Dtest=ChartTest#templatesMatchTheGoldenFiles
 
 clean: ## remove build output (keeps the binary cache)
 	$(MVN) -q clean

@@ -43,14 +43,13 @@ final class OwnedResources {
     }
   }
 
-  /** Creates {@code resource}; true when this call created it. */
-  boolean createIfAbsent(HasMetadata resource) {
+  /** Creates {@code resource}; the created object, or null when it already existed. */
+  <T extends HasMetadata> T createIfAbsent(T resource) {
     try {
-      client.resource(resource).create();
-      return true;
+      return client.resource(resource).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        return false;
+        return null;
       }
       throw e;
     }

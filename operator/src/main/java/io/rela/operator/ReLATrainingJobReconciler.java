@@ -133,7 +133,7 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
 
   /** The owned objects as the informer caches see them. */
   record Observed(Map<StageJob.Kind, Job> jobs, Map<StageJob.Kind, List<Pod>> pods, ConfigMap config,
-      ProgressReport progress) {}
+      ProgressReport progress, InformerEventSource<Job, ReLATrainingJob> jobCache) {}
 
   private Observed observe(ReLATrainingJob job, Context<ReLATrainingJob> ctx) {
     Map<StageJob.Kind, Job> jobs = new EnumMap<>(StageJob.Kind.class);
@@ -162,7 +162,10 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
         progress = ProgressConfigMap.read(cm).orElse(null);
       }
     }
-    return new Observed(jobs, pods, config, progress);
+    @SuppressWarnings("unchecked")
+    InformerEventSource<Job, ReLATrainingJob> jobCache =
+        (InformerEventSource<Job, ReLATrainingJob>) ctx.eventSourceRetriever().getEventSourceFor(Job.class);
+    return new Observed(jobs, pods, config, progress, jobCache);
   }
 
   /** What to write and whether to look again later (waiting on another job). */
@@ -227,7 +230,12 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
         return new Decision(new Observation(gen, Stage.Failed, state.reason(), state.message(), seen.progress, prior), false);
       case ABSENT:
         owned.ensure(job, config, seen.config);
-        owned.createIfAbsent(StageJob.desired(job, kind, settings, priorClaim));
+        Job created = owned.createIfAbsent(StageJob.desired(job, kind, settings, priorClaim));
+        if (created != null) {
+          // tell the informer cache at once, so reconciliations triggered before its watch
+          // event arrives see the Job and create nothing again
+          seen.jobCache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+        }
         break;
       case SUSPENDED:
         if (!suspend && !Labels.queuedByKueue(job)) {

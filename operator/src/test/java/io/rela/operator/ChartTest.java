@@ -1,0 +1,143 @@
+package io.rela.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rela.api.status.ProgressStatus;
+import io.rela.api.status.ReLATrainingJobStatus;
+import io.rela.api.status.ResultsStatus;
+import io.rela.api.status.Stage;
+import io.rela.operator.metrics.JobMetrics;
+import io.rela.testinfra.Envtest;
+import io.rela.testinfra.KubeApiServer;
+import io.rela.testinfra.KubeApiServerExtension;
+import io.rela.testinfra.ProcessRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The Helm chart with the real helm binary: lint, golden templates, install, and exactly the RBAC it needs. */
+@ExtendWith(KubeApiServerExtension.class)
+class ChartTest {
+
+  private static final Path CHART = Envtest.repoRoot().resolve("charts/rela-operator");
+  private static final Path GOLDEN = CHART.resolve("tests");
+
+  private static ProcessRunner.Result helm(KubeApiServer api, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(Envtest.helm().toString()));
+    cmd.addAll(List.of(args));
+    if (api != null) {
+      cmd.add("--kubeconfig=" + api.kubeconfig());
+    }
+    Path home = Envtest.repoRoot().resolve("operator/target/helm-home");
+    return ProcessRunner.run(cmd, Map.of("HELM_CACHE_HOME", home.resolve("cache").toString(),
+        "HELM_CONFIG_HOME", home.resolve("config").toString(), "HELM_DATA_HOME", home.resolve("data").toString()),
+        Envtest.repoRoot(), 120);
+  }
+
+  @Test
+  void lintPasses() {
+    ProcessRunner.Result r = helm(null, "lint", CHART.toString(), "--strict");
+    assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+    assertThat(r.stdout()).contains("0 chart(s) failed");
+  }
+
+  @Test
+  void templatesMatchTheGoldenFiles() throws Exception {
+    Map<String, List<String>> cases = Map.of(
+        "default.yaml", List.of(),
+        "namespaced-monitoring.yaml", List.of("--set", "watchNamespaces={team-a,team-b}", "--set", "metrics.serviceMonitor.enabled=true",
+            "--set", "metrics.podMonitor.enabled=true", "--set", "grafanaDashboard.enabled=true"));
+    for (var c : cases.entrySet()) {
+      List<String> args = new ArrayList<>(List.of("template", "rela", CHART.toString(), "--namespace", "rela-system"));
+      args.addAll(c.getValue());
+      String out = helm(null, args.toArray(String[]::new)).assertSuccess().stdout();
+      Path golden = GOLDEN.resolve(c.getKey());
+      if ("1".equals(System.getenv("UPDATE_GOLDEN"))) {
+        Files.createDirectories(GOLDEN);
+        Files.writeString(golden, out);
+      }
+      assertThat(out).as("helm template differs from %s; run `make chart-golden` if the change is intended", golden)
+          .isEqualTo(Files.readString(golden));
+    }
+  }
+
+  @Test
+  void aBadValueIsRefusedByTheSchema() {
+    ProcessRunner.Result r = helm(null, "template", "rela", CHART.toString(), "--set", "image.pullPolicy=Sometimes");
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.stderr()).contains("pullPolicy");
+  }
+
+  @Test
+  void installGivesTheOperatorExactlyWhatItNeeds(KubeApiServer api) {
+    api.kubectl("create", "namespace", "rela-system");
+    helm(api, "install", "rela", CHART.toString(), "--namespace", "rela-system", "--skip-crds").assertSuccess();
+    String sa = "system:serviceaccount:rela-system:rela-rela-operator";
+    String[][] allowed = {
+        {"watch", "relatrainingjobs.rela.io"}, {"patch", "relatrainingjobs.rela.io/status"}, {"create", "jobs.batch"},
+        {"patch", "jobs.batch"}, {"create", "configmaps"}, {"watch", "pods"}, {"create", "roles.rbac.authorization.k8s.io"},
+        {"create", "rolebindings.rbac.authorization.k8s.io"}, {"create", "serviceaccounts"}, {"create", "persistentvolumeclaims"},
+        {"create", "events"}};
+    String[][] denied = {
+        {"delete", "relatrainingjobs.rela.io"}, {"create", "relatrainingjobs.rela.io"}, {"get", "secrets"}, {"create", "pods"},
+        {"delete", "jobs.batch"}, {"delete", "configmaps"}, {"create", "clusterroles.rbac.authorization.k8s.io"},
+        {"escalate", "roles.rbac.authorization.k8s.io"}, {"bind", "roles.rbac.authorization.k8s.io"}, {"create", "deployments.apps"},
+        {"update", "customresourcedefinitions.apiextensions.k8s.io"}};
+    for (String[] a : allowed) {
+      assertThat(api.kubectl("auth", "can-i", a[0], a[1], "-n", "ml", "--as", sa).stdout().strip()).as(a[0] + " " + a[1]).isEqualTo("yes");
+    }
+    for (String[] d : denied) {
+      assertThat(api.kubectl("auth", "can-i", d[0], d[1], "-n", "ml", "--as", sa).stdout().strip()).as(d[0] + " " + d[1]).isEqualTo("no");
+    }
+    assertThat(api.kubectl("get", "deployment", "rela-rela-operator", "-n", "rela-system", "-o", "jsonpath={.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem}")
+        .assertSuccess().stdout()).isEqualTo("true");
+  }
+
+  @Test
+  void everyDashboardQueryNamesAnExportedMetric() throws Exception {
+    JsonNode dash = new ObjectMapper().readTree(CHART.resolve("dashboards/rela.json").toFile());
+    assertThat(dash.path("templating").path("list").findValuesAsText("name")).contains("job", "namespace");
+    JsonNode row = dash.path("panels").get(0);
+    assertThat(row.path("repeat").asText()).isEqualTo("job");
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    JobMetrics metrics = new JobMetrics(registry);
+    ReLATrainingJobStatus s = new ReLATrainingJobStatus();
+    s.stage = Stage.Training;
+    s.progress = new ProgressStatus();
+    s.progress.epoch = 1;
+    s.progress.totalEpochs = 2;
+    s.progress.loss = 0.5;
+    s.progress.phase = "ReLA";
+    s.progress.subsetRatio = 0.5;
+    s.progress.samplesPerSecond = 10.0;
+    s.results = new ResultsStatus();
+    metrics.record("ns", "j", s);
+    metrics.timeReconcile(() -> 1);
+    String scrape = registry.scrape();
+    Set<String> exported = new HashSet<>();
+    scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> exported.add(l.split("[{ ]")[0]));
+    Pattern metric = Pattern.compile("\\b(rela_[a-z_]+|jvm_[a-z_]+)\\b");
+    int queries = 0;
+    for (JsonNode expr : dash.findValues("expr")) {
+      Matcher m = metric.matcher(expr.asText());
+      while (m.find()) {
+        queries++;
+        assertThat(exported).as("metric %s in query %s", m.group(1), expr.asText()).contains(m.group(1));
+      }
+    }
+    assertThat(queries).isGreaterThan(8);
+  }
+}
