@@ -40,6 +40,10 @@ trainer: ## build the trainer jar
 bench: dataset trainer ## trainer throughput against PyTorch and the ReLA effect (long)
 	./bench/run.sh
 
+e2e: dataset envtest ## end to end: kubectl apply a job, operator jar + Job controller + node stand-in, watch it succeed
+	$(MVN) -q -pl operator -am install -DskipTests
+	$(MVN) -pl operator surefire:test -Dtest=EndToEndTest
+
 bench-operator: envtest ## 1,000 ReLATrainingJobs against the real API server: time to first Job, heap, RSS, reconcile p50/p99
 	$(MVN) -q -pl operator -am install -DskipTests
 	$(MVN) -pl operator surefire:test -Dtest=OperatorScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false

@@ -70,7 +70,9 @@ public final class StageJob {
             .withImagePullPolicy(settings.imagePullPolicy())
             .withArgs(args)
             .withEnv(PodSpecs.env())
-            .withPorts(new ContainerPortBuilder().withName("metrics").withContainerPort(settings.trainerMetricsPort()).build())
+            .withPorts(settings.trainerMetricsPort() > 0
+                ? List.of(new ContainerPortBuilder().withName("metrics").withContainerPort(settings.trainerMetricsPort()).build())
+                : List.of())
             .withResources(PodSpecs.resources(spec.resources, kind != Kind.EVAL))
             .withSecurityContext(PodSpecs.containerSecurityContext())
             .withVolumeMounts(PodSpecs.mounts(volumes))
