@@ -42,7 +42,7 @@ bench: dataset trainer ## trainer throughput against PyTorch and the ReLA effect
 
 e2e: dataset envtest ## end to end: kubectl apply a job, operator jar + Job controller + node stand-in, watch it succeed
 	$(MVN) -q -pl operator -am install -DskipTests
-	$(MVN) -pl operator surefire:test -Dtest=EndToEndTest
+	$(MVN) -pl operator failsafe:integration-test failsafe:verify -Dit.test=EndToEndIT
 
 bench-operator: envtest ## 1,000 ReLATrainingJobs against the real API server: time to first Job, heap, RSS, reconcile p50/p99
 	$(MVN) -q -pl operator -am install -DskipTests

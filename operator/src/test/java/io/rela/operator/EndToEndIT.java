@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stand-in that runs each trainer pod's command as a local process. `kubectl apply` a job and
  * watch `kubectl get relajob` walk it to Succeeded.
  */
-class EndToEndTest {
+class EndToEndIT {
 
   @TempDir
   Path dir;
