@@ -7,7 +7,7 @@ TRAINER_JAR := trainer-image/target/rela-trainer.jar
 JAVA_OPTS ?= -Dai.djl.offline=true -Xmx6g
 export KUBE_API_TEST_DIR ?= $(HOME)/.cache/rela-operator/envtest
 
-.PHONY: help demo test envtest crds dataset build trainer bench bench-operator chart-golden e2e clean
+.PHONY: prometheus help demo test envtest crds dataset build trainer bench bench-operator chart-golden e2e clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -15,7 +15,7 @@ help: ## list the targets
 demo: dataset trainer ## run a real ReLA job on the CPU (Fashion-MNIST, no cluster)
 	java $(JAVA_OPTS) -jar $(TRAINER_JAR) run examples/fashion-mnist-quick.yaml --report-dir target/demo-report
 
-test: dataset envtest ## build everything and run every test (unit, API server, end to end)
+test: dataset prometheus envtest ## build everything and run every test (unit, API server, end to end)
 	$(MVN) install
 
 envtest: ## build (once, cached) kube-apiserver, etcd, kubectl, kube-controller-manager and helm
@@ -33,6 +33,13 @@ dataset: ## install Fashion-MNIST (Debian package dataset-fashion-mnist) when mi
 	  else sudo apt-get install -y -q dataset-fashion-mnist; fi; \
 	fi
 
+prometheus: ## install Debian's prometheus (server and promtool) when missing; the end-to-end test scrapes with it
+	@if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then \
+	  echo "installing prometheus"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q --no-install-recommends prometheus || (apt-get update -q && apt-get install -y -q --no-install-recommends prometheus); \
+	  else sudo apt-get install -y -q --no-install-recommends prometheus; fi; \
+	fi
+
 trainer: ## build the trainer jar
 	@if [ ! -f $(TRAINER_JAR) ] || [ -n "$$(find api/src trainer-image/src trainer-image/pom.xml api/pom.xml pom.xml -newer $(TRAINER_JAR) -print -quit)" ]; then \
 	  $(MVN) -q -pl trainer-image -am install -DskipTests; fi
@@ -40,7 +47,7 @@ trainer: ## build the trainer jar
 bench: dataset trainer ## trainer throughput against PyTorch and the ReLA effect (long)
 	./bench/run.sh
 
-e2e: dataset envtest ## end to end: kubectl apply a job, operator jar + Job controller + node stand-in, watch it succeed
+e2e: dataset prometheus envtest ## end to end: kubectl apply a job, operator jar + Job controller + node stand-in, watch it succeed
 	$(MVN) -q -pl operator -am install -DskipTests
 	$(MVN) -pl operator failsafe:integration-test failsafe:verify -Dit.test=EndToEndIT
 

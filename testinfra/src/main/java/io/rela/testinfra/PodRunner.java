@@ -51,7 +51,7 @@ public final class PodRunner implements AutoCloseable {
    * @param namespace namespace whose pods to run
    * @param root folder for the pods' local volumes
    * @param claims local folders standing in for PersistentVolumeClaims, by claim name
-   * @param entrypoint the local command for a container (the image's entrypoint), followed by its args
+   * @param entrypoint the local command standing for a container image's entrypoint (the container's args follow it)
    * @param extraEnv environment every process gets (e.g. KUBECONFIG in place of a service account)
    */
   public PodRunner(KubernetesClient client, String namespace, Path root, Map<String, Path> claims,
@@ -91,8 +91,9 @@ public final class PodRunner implements AutoCloseable {
     try {
       Path podDir = Files.createDirectories(root.resolve(name));
       Map<String, Path> mounts = mounts(pod, c, podDir);
-      List<String> cmd = new ArrayList<>();
-      for (String a : entrypoint.apply(c)) {
+      // the image's entrypoint is a local command; only the container's own args see the mounts
+      List<String> cmd = new ArrayList<>(entrypoint.apply(c));
+      for (String a : c.getArgs() == null ? List.<String>of() : c.getArgs()) {
         cmd.add(rewrite(a, mounts));
       }
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(podDir.resolve("log.txt").toFile());

@@ -14,7 +14,7 @@ public final class PrometheusSink implements ProgressSink {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final String job;
   private final Gauge epoch = gauge("rela_epoch", "Training epochs completed.");
-  private final Gauge totalEpochs = gauge("rela_epochs_total_planned", "Training epochs in the run.");
+  private final Gauge totalEpochs = gauge("rela_epochs_planned", "Training epochs in the run.");
   private final Gauge subsetRatio = gauge("rela_subset_ratio", "Fraction of the dataset drawn this epoch.");
   private final Gauge phase = Gauge.builder().name("rela_phase").help("1 for the training phase in force (ReLA or BYOL), 0 for the other.")
       .labelNames("relajob", "phase").register(registry);
