@@ -84,9 +84,7 @@ class ApiServerSchemaTest {
             path: /data
           %s
         """.formatted(name, specPart.replace("\n", "\n  "));
-    Path file = Files.createTempFile("invalid-", ".yaml");
-    Files.writeString(file, yaml);
-    ProcessRunner.Result r = api.kubectl("apply", "-n", NS, "-f", file.toString());
+    ProcessRunner.Result r = api.applyYaml(NS, yaml);
     assertThat(r.exitCode()).as("kubectl apply of %s should fail", name).isNotZero();
     assertThat(r.stderr()).contains("is invalid").contains(field);
     assertThat(api.client().resources(ReLATrainingJob.class).inNamespace(NS).withName(name).get()).isNull();
@@ -161,9 +159,7 @@ class ApiServerSchemaTest {
             path: /data
           typoField: 1
         """;
-    Path file = Files.createTempFile("pruned-", ".yaml");
-    Files.writeString(file, yaml);
-    ProcessRunner.Result r = api.kubectl("apply", "-n", NS, "-f", file.toString());
+    ProcessRunner.Result r = api.applyYaml(NS, yaml);
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains("typoField");
     GenericKubernetesResource g = api.client().genericKubernetesResources("rela.io/v1alpha1", "ReLATrainingJob")

@@ -44,10 +44,8 @@ class ReconcilerApiServerTest {
     op.close();
   }
 
-  private static void apply(String ns, String yaml) throws Exception {
-    Path f = Files.createTempFile("job-", ".yaml");
-    Files.writeString(f, yaml);
-    op.api.kubectl("apply", "-n", ns, "-f", f.toString()).assertSuccess();
+  private static void apply(String ns, String yaml) {
+    op.api.applyYaml(ns, yaml).assertSuccess();
   }
 
   private static String quickJob(String name, String extra) {

@@ -108,6 +108,21 @@ public final class KubeApiServer implements AutoCloseable {
     return ProcessRunner.run(cmd, Map.of(), Envtest.repoRoot(), 120);
   }
 
+  /** `kubectl apply` of a YAML text (written to a temporary file) in {@code namespace}. */
+  public ProcessRunner.Result applyYaml(String namespace, String yaml) {
+    try {
+      Path f = Files.createTempFile("apply-", ".yaml");
+      try {
+        Files.writeString(f, yaml);
+        return kubectl("apply", "-n", namespace, "-f", f.toString());
+      } finally {
+        Files.deleteIfExists(f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /**
    * Starts kube-controller-manager with the given controllers once; later calls reuse it (and
    * must ask for the same controllers).
