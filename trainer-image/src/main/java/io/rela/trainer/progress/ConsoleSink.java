@@ -34,8 +34,9 @@ public final class ConsoleSink implements ProgressSink {
     int width = 20;
     int filled = total == 0 ? 0 : (int) Math.round(width * (double) epoch / total);
     String bar = "#".repeat(filled) + "-".repeat(width - filled);
-    return String.format("epoch %d/%d [%s] %-4s r=%.2f loss=%.4f rho=%.4f %6.1f img/s ETA %s%s",
-        epoch, total, bar, r.phase, nz(r.subsetRatio), nz(r.loss), nz(r.rho), nz(r.samplesPerSecond),
+    return String.format("epoch %d/%d [%s] %-4s r=%.2f loss=%.4f%s %6.1f img/s ETA %s%s",
+        epoch, total, bar, r.phase, nz(r.subsetRatio), nz(r.loss), r.rho == null ? "" : String.format(" rho=%.4f", r.rho),
+        nz(r.samplesPerSecond),
         eta(r.etaSeconds), Boolean.TRUE.equals(r.epochEnd) && r.onlineAccuracy != null
             ? String.format(" online-acc=%.3f", r.onlineAccuracy) : "");
   }

@@ -156,7 +156,8 @@ public final class Training {
     r.step = step;
     r.samplesSeen = samplesSeen;
     r.loss = loss;
-    r.rho = rule.rho();
+    // rho only means something under the Adaptive rule
+    r.rho = s.schedule() == io.rela.api.spec.Schedule.Adaptive ? rule.rho() : null;
     double seconds = (System.nanoTime() - started) / 1e9;
     double rate = seconds > 0 ? (samplesSeen - samplesAtStart) / seconds : 0;
     r.samplesPerSecond = rate;
