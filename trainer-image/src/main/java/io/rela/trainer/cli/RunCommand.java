@@ -55,11 +55,8 @@ final class RunCommand implements Callable<Integer> {
     try (Progress progress = common.progress(s.name(), ws, null, null);
         Stages stages = new Stages(s, ws, priorCkpt, progress, System.out, common.skipUnreadable)) {
       stages.trainData();
-      stages.embed(0, 1);
-      if (s.shards() != 1) {
-        for (int i = 0; i < s.shards(); i++) {
-          stages.embed(i, s.shards());
-        }
+      for (int i = 0; i < s.shards(); i++) {
+        stages.embed(i, s.shards());
       }
       Training.Outcome out = stages.train(stopAfterEpochs);
       if (!out.finished()) {
