@@ -197,23 +197,26 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
     refuseSpecChangeWhileRunning(job, seen, gen);
 
     StageState embed = StageState.of(seen.jobs.get(StageJob.Kind.EMBED), seen.pods.get(StageJob.Kind.EMBED));
-    boolean cacheHit = cacheKey != null && embed.is(StageState.Phase.ABSENT) && cacheHolds(job, cacheKey);
-    if (!cacheHit && !embed.is(StageState.Phase.SUCCEEDED)) {
+    StageState train = StageState.of(seen.jobs.get(StageJob.Kind.TRAIN), seen.pods.get(StageJob.Kind.TRAIN));
+    StageState eval = StageState.of(seen.jobs.get(StageJob.Kind.EVAL), seen.pods.get(StageJob.Kind.EVAL));
+    // a later stage's Job means the earlier stages are done, even once ttlSecondsAfterFinished
+    // has removed their Jobs; and the cache index is only consulted before training starts
+    boolean trainStarted = !train.is(StageState.Phase.ABSENT) || !eval.is(StageState.Phase.ABSENT);
+    boolean cacheHit = cacheKey != null && embed.is(StageState.Phase.ABSENT) && !trainStarted && cacheHolds(job, cacheKey);
+    if (!cacheHit && !trainStarted && !embed.is(StageState.Phase.SUCCEEDED)) {
       return stage(job, seen, StageJob.Kind.EMBED, embed, config, priorClaim, gen, prior, Stage.Embedding, Reason.EMBEDDING,
           "Embedding the dataset with the prior (" + shards(job) + " pod(s)).");
     }
-    if (embed.is(StageState.Phase.SUCCEEDED) && cacheKey != null) {
+    if (embed.is(StageState.Phase.SUCCEEDED) && cacheKey != null && !trainStarted) {
       recordCacheEntry(job, cacheKey);
     }
-    StageState train = StageState.of(seen.jobs.get(StageJob.Kind.TRAIN), seen.pods.get(StageJob.Kind.TRAIN));
-    if (!train.is(StageState.Phase.SUCCEEDED)) {
-      if (cacheHit && train.is(StageState.Phase.ABSENT)) {
+    if (!train.is(StageState.Phase.SUCCEEDED) && eval.is(StageState.Phase.ABSENT)) {
+      if (cacheHit) {
         events.normal(job, Reason.PRIOR_CACHE_HIT, "Prior embedding " + cacheKey + " is already in the cache; skipping the embedding stage.");
       }
       return stage(job, seen, StageJob.Kind.TRAIN, train, config, priorClaim, gen, prior, Stage.Training, Reason.TRAINING,
           "Training with ReLA then BYOL; progress in status.progress.");
     }
-    StageState eval = StageState.of(seen.jobs.get(StageJob.Kind.EVAL), seen.pods.get(StageJob.Kind.EVAL));
     if (!eval.is(StageState.Phase.SUCCEEDED)) {
       return stage(job, seen, StageJob.Kind.EVAL, eval, config, priorClaim, gen, prior, Stage.Evaluating, Reason.EVALUATING,
           "Evaluating the trained backbone with a linear probe.");
