@@ -41,6 +41,20 @@ public class ReLASpec {
   @JsonPropertyDescription("Under schedule Adaptive, switch once rho = exp(-max(L_slow - L_fast, 0)) reaches this value.")
   public Double rhoThreshold;
 
+  /** Decay of the fast loss average. */
+  @Default("0.999")
+  @Min(0)
+  @Max(value = 1, inclusive = false)
+  @JsonPropertyDescription("Under schedule Adaptive, decay of the fast average: L_fast <- fastDecay * L_fast + (1 - fastDecay) * loss. Its window is about 1 / (1 - fastDecay) steps; lower it for runs of a few hundred steps.")
+  public Double fastDecay;
+
+  /** Decay of the slow loss average. */
+  @Default("0.99")
+  @Min(0)
+  @Max(value = 1, inclusive = false)
+  @JsonPropertyDescription("Under schedule Adaptive, decay of the slow average: L_slow <- slowDecay * L_slow + (1 - slowDecay) * L_fast.")
+  public Double slowDecay;
+
   /** Target dimension. */
   @Min(1)
   @JsonPropertyDescription("Number k of principal components kept as targets. Defaults to min(student feature width, prior dimension).")

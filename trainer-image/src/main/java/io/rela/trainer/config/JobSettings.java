@@ -22,7 +22,8 @@ public record JobSettings(
     Backbone backbone, boolean cifarStem, int projectionDim, int hiddenDim,
     int epochs, int batchSize, double learningRate, double weightDecay, double momentum, long seed,
     int checkpointEvery, boolean onlineClassifier, int workers, Integer maxSamples,
-    double dataRatio, Schedule schedule, double constantFraction, double rhoThreshold, Integer targetDim,
+    double dataRatio, Schedule schedule, double constantFraction, double rhoThreshold,
+    double fastDecay, double slowDecay, Integer targetDim,
     boolean trainTransfer,
     int probeEpochs, Integer evalMaxSamples, boolean randomBaseline) {
 
@@ -59,7 +60,8 @@ public record JobSettings(
         s.training.epochs, s.training.batchSize, s.training.learningRate, s.training.weightDecay,
         s.training.momentum, s.training.seed, s.training.checkpointEveryEpochs, s.training.onlineClassifier,
         s.training.workers, s.training.maxSamples,
-        r.dataRatio, r.schedule, r.constantFraction != null ? r.constantFraction : 0.0, r.rhoThreshold, r.targetDim,
+        r.dataRatio, r.schedule, r.constantFraction != null ? r.constantFraction : 0.0, r.rhoThreshold,
+        r.fastDecay, r.slowDecay, r.targetDim,
         r.trainTransfer,
         s.evaluation.linearProbeEpochs, s.evaluation.maxSamples, s.evaluation.randomBaseline);
   }

@@ -8,11 +8,8 @@ import io.rela.api.spec.Schedule;
  */
 public final class SwitchRule {
 
-  public static final double FAST_DECAY = 0.999;
-  public static final double SLOW_DECAY = 0.99;
-
   private final Schedule schedule;
-  private final double rhoThreshold;
+  private final Averages adaptive;
   private final int constantEpochs;
 
   private boolean switched;
@@ -24,13 +21,13 @@ public final class SwitchRule {
 
   /**
    * @param schedule Adaptive, Constant or None
-   * @param rhoThreshold Adaptive: switch once rho reaches this
+   * @param adaptive Adaptive: threshold and decays of the two loss averages
    * @param constantFraction Constant: fraction c of the epochs in phase A
    * @param epochs epochs of the run
    */
-  public SwitchRule(Schedule schedule, double rhoThreshold, double constantFraction, int epochs) {
+  public SwitchRule(Schedule schedule, Averages adaptive, double constantFraction, int epochs) {
     this.schedule = schedule;
-    this.rhoThreshold = rhoThreshold;
+    this.adaptive = adaptive;
     this.constantEpochs = (int) Math.floor(constantFraction * epochs);
     if (schedule == Schedule.None) {
       switched = true;
@@ -55,12 +52,12 @@ public final class SwitchRule {
       return;
     }
     rho = Math.exp(-Math.max(slow - fast, 0.0));
-    if (rho >= rhoThreshold) {
+    if (rho >= adaptive.rhoThreshold()) {
       markSwitched(epoch, step);
       return;
     }
-    fast = FAST_DECAY * fast + (1 - FAST_DECAY) * loss;
-    slow = SLOW_DECAY * slow + (1 - SLOW_DECAY) * fast;
+    fast = adaptive.fastDecay() * fast + (1 - adaptive.fastDecay()) * loss;
+    slow = adaptive.slowDecay() * slow + (1 - adaptive.slowDecay()) * fast;
   }
 
   private void markSwitched(int epoch, long step) {
@@ -99,6 +96,18 @@ public final class SwitchRule {
     rho = s.rho();
     switchEpoch = s.switchEpoch();
     switchStep = s.switchStep();
+  }
+
+  /**
+   * The Adaptive rule's parameters.
+   *
+   * @param rhoThreshold switch once rho reaches this
+   * @param fastDecay decay of L_fast (reference 0.999)
+   * @param slowDecay decay of L_slow (reference 0.99)
+   */
+  public record Averages(double rhoThreshold, double fastDecay, double slowDecay) {
+    /** The reference implementation's values. */
+    public static final Averages REFERENCE = new Averages(0.995, 0.999, 0.99);
   }
 
   /** Serialisable switch state. */

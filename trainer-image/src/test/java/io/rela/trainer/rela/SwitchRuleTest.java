@@ -10,7 +10,7 @@ class SwitchRuleTest {
 
   @Test
   void adaptiveAveragesMoveAsInTheReference() {
-    SwitchRule r = new SwitchRule(Schedule.Adaptive, 0.995, 0, 10);
+    SwitchRule r = new SwitchRule(Schedule.Adaptive, SwitchRule.Averages.REFERENCE, 0, 10);
     r.onReLAStep(0.0, 0, 0);
     // rho before the first update: exp(-(2 - 1)); then fast = 0.999, slow = 0.99*2 + 0.01*0.999
     assertThat(r.rho()).isCloseTo(Math.exp(-1), within(1e-12));
@@ -24,7 +24,7 @@ class SwitchRuleTest {
   void adaptiveSwitchesWhenAFlatLossCurvePlateaus() {
     // loss constant at 1.0: fast stays 1, slow - fast = 0.99^t; rho >= 0.995 once 0.99^t <= -ln(0.995),
     // i.e. after t = 527 updates: the 528th step (index 527) switches
-    SwitchRule r = new SwitchRule(Schedule.Adaptive, 0.995, 0, 10);
+    SwitchRule r = new SwitchRule(Schedule.Adaptive, SwitchRule.Averages.REFERENCE, 0, 10);
     int step = 0;
     while (r.inReLA() && step < 10_000) {
       r.onReLAStep(1.0, 0, step);
@@ -36,8 +36,20 @@ class SwitchRuleTest {
   }
 
   @Test
+  void shorterAveragesSwitchSoonerOnTheSameCurve() {
+    // flat loss 1.0 with slowDecay 0.9: slow - fast = 0.9^t <= -ln(0.995) after t = 51 updates
+    SwitchRule r = new SwitchRule(Schedule.Adaptive, new SwitchRule.Averages(0.995, 0.99, 0.9), 0, 10);
+    int step = 0;
+    while (r.inReLA() && step < 10_000) {
+      r.onReLAStep(1.0, 0, step);
+      step++;
+    }
+    assertThat(r.switchStep()).isEqualTo(51);
+  }
+
+  @Test
   void adaptiveDoesNotSwitchWhileTheLossKeepsFalling() {
-    SwitchRule r = new SwitchRule(Schedule.Adaptive, 0.995, 0, 10);
+    SwitchRule r = new SwitchRule(Schedule.Adaptive, SwitchRule.Averages.REFERENCE, 0, 10);
     for (int t = 0; t < 400; t++) {
       r.onReLAStep(1.0 - t * 0.002, 0, t);
     }
@@ -47,7 +59,7 @@ class SwitchRuleTest {
 
   @Test
   void constantSwitchesAfterTheFractionOfEpochs() {
-    SwitchRule r = new SwitchRule(Schedule.Constant, 0.995, 0.3, 10);
+    SwitchRule r = new SwitchRule(Schedule.Constant, SwitchRule.Averages.REFERENCE, 0.3, 10);
     for (int e = 0; e < 3; e++) {
       r.onEpochStart(e, e * 100L);
       assertThat(r.inReLA()).as("epoch %d", e).isTrue();
@@ -60,18 +72,18 @@ class SwitchRuleTest {
 
   @Test
   void noneIsBYOLFromTheStart() {
-    SwitchRule r = new SwitchRule(Schedule.None, 0.995, 0, 10);
+    SwitchRule r = new SwitchRule(Schedule.None, SwitchRule.Averages.REFERENCE, 0, 10);
     assertThat(r.inReLA()).isFalse();
     assertThat(r.switchEpoch()).isZero();
   }
 
   @Test
   void stateRoundTrips() {
-    SwitchRule a = new SwitchRule(Schedule.Adaptive, 0.995, 0, 10);
+    SwitchRule a = new SwitchRule(Schedule.Adaptive, SwitchRule.Averages.REFERENCE, 0, 10);
     for (int t = 0; t < 50; t++) {
       a.onReLAStep(0.5, 0, t);
     }
-    SwitchRule b = new SwitchRule(Schedule.Adaptive, 0.995, 0, 10);
+    SwitchRule b = new SwitchRule(Schedule.Adaptive, SwitchRule.Averages.REFERENCE, 0, 10);
     b.restore(a.state());
     a.onReLAStep(0.4, 1, 50);
     b.onReLAStep(0.4, 1, 50);

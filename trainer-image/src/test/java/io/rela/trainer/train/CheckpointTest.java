@@ -24,7 +24,7 @@ class CheckpointTest {
       Networks.Architecture arch = new Networks.Architecture(Backbone.CONVNET4, true, 1, 28);
       try (Networks nets = new Networks(m, arch, 64, 32, 16, 10, false, 1)) {
         AdamW opt = new AdamW(nets.manager(), 1e-3, 0.01);
-        SwitchRule rule = new SwitchRule(Schedule.Adaptive, 0.995, 0, 5);
+        SwitchRule rule = new SwitchRule(Schedule.Adaptive, SwitchRule.Averages.REFERENCE, 0, 5);
         rule.onReLAStep(0.7, 0, 0);
         Checkpoint.Meta meta = new Checkpoint.Meta(1, 10, 640, 1, "CONVNET4", true, 1, 28, rule.state());
         Path f = Checkpoint.save(dir, meta, nets, opt, 2);
