@@ -55,19 +55,24 @@ final class RunCommand implements Callable<Integer> {
     try (Progress progress = common.progress(s.name(), ws, null, null);
         Stages stages = new Stages(s, ws, priorCkpt, progress, System.out, common.skipUnreadable)) {
       stages.trainData();
+      long tEmbed = System.nanoTime();
       for (int i = 0; i < s.shards(); i++) {
         stages.embed(i, s.shards());
       }
+      long tTrain = System.nanoTime();
       Training.Outcome out = stages.train(stopAfterEpochs);
       if (!out.finished()) {
         System.out.println("stopped after " + out.epochsDone() + " epochs as asked; run again to resume");
         return 0;
       }
+      long tEval = System.nanoTime();
       ProgressReport result = stages.evaluate();
       List<ProgressReport> epochs = stages.epochHistory();
       Path report = reportDir != null ? reportDir : ws.reportDir();
-      ReportWriter.write(report, epochs, result);
-      double wall = (System.nanoTime() - t0) / 1e9;
+      long tEnd = System.nanoTime();
+      double wall = (tEnd - t0) / 1e9;
+      ReportWriter.write(report, epochs, result,
+          new ReportWriter.StageSeconds((tTrain - tEmbed) / 1e9, (tEval - tTrain) / 1e9, (tEnd - tEval) / 1e9, wall));
       System.out.println();
       System.out.println("== ReLA run " + s.name() + " ==");
       System.out.printf("linear-probe accuracy   %.2f%%%n", 100 * result.linearProbeAccuracy);

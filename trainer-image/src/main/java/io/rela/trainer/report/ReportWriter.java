@@ -16,6 +16,18 @@ public final class ReportWriter {
 
   private ReportWriter() {}
 
+  /**
+   * Wall time of one local run by stage (this process only: a resumed run counts its last
+   * attempt). The embedding stage is near zero when the prior cache already held the targets.
+   */
+  public record StageSeconds(double embedding, double training, double evaluation, double total) {}
+
+  public static void write(Path dir, List<ProgressReport> epochs, ProgressReport summary, StageSeconds seconds)
+      throws IOException {
+    write(dir, epochs, summary);
+    Files.writeString(dir.resolve("timings.json"), JSON.writeValueAsString(seconds));
+  }
+
   public static void write(Path dir, List<ProgressReport> epochs, ProgressReport summary) throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("epochs.json"), JSON.writeValueAsString(epochs));
