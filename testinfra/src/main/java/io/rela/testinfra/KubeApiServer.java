@@ -100,6 +100,26 @@ public final class KubeApiServer implements AutoCloseable {
     return server.getKubeConfigYaml();
   }
 
+  /**
+   * The kubeconfig with its certificate and key files inlined as base64 data: for a process
+   * that cannot see this machine's files (one chrooted into an image).
+   */
+  public String selfContainedKubeconfigYaml() {
+    var m = java.util.regex.Pattern.compile("(?m)^(\\s*)(certificate-authority|client-certificate|client-key):\\s*(\\S+)\\s*$")
+        .matcher(kubeconfigYaml());
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      try {
+        String data = java.util.Base64.getEncoder().encodeToString(java.nio.file.Files.readAllBytes(Path.of(m.group(3))));
+        m.appendReplacement(out, m.group(1) + m.group(2) + "-data: " + data);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
   /** Runs the envtest kubectl against this server. */
   public ProcessRunner.Result kubectl(String... args) {
     List<String> cmd = new ArrayList<>();
