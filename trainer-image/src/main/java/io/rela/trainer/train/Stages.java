@@ -44,6 +44,7 @@ public final class Stages implements AutoCloseable {
   private final PrintStream log;
   private final boolean skipUnreadable;
   private final NDManager manager;
+  private final List<Device> devices;
   private ImageDataset train;
   private String cacheKeyOverride;
 
@@ -55,9 +56,12 @@ public final class Stages implements AutoCloseable {
     this.progress = progress;
     this.log = log;
     this.skipUnreadable = skipUnreadable;
-    Device device = Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
-    this.manager = NDManager.newBaseManager(device);
-    log.println("device: " + device + ", engine " + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+    // every GPU the process was given, else the CPU; the first holds the model of record
+    this.devices = List.of(Engine.getInstance().getDevices());
+    this.manager = NDManager.newBaseManager(devices.get(0));
+    log.println((devices.size() > 1 ? "devices: " : "device: ") + devices.stream().map(Device::toString)
+        .collect(java.util.stream.Collectors.joining(", ")) + ", engine " + Engine.getInstance().getEngineName() + " "
+        + Engine.getInstance().getVersion() + (devices.size() > 1 ? " (data parallel)" : ""));
   }
 
   /** The training split, opened once (a bad file stops here, before any work). */
@@ -156,7 +160,7 @@ public final class Stages implements AutoCloseable {
     r.priorSamples = (long) n;
     progress.report(r);
     Training.Outcome outcome = new Training(s, data, targets, ws.checkpoints(), progress, log::println)
-        .stopAfterEpochs(stopAfterEpochs).run(manager);
+        .stopAfterEpochs(stopAfterEpochs).replicas(devices.subList(1, devices.size())).run(manager);
     Files.createDirectories(ws.root());
     Files.writeString(ws.trainResult(), JSON.writeValueAsString(outcome));
     return outcome;

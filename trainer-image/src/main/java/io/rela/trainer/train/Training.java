@@ -1,5 +1,6 @@
 package io.rela.trainer.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.rela.api.contract.ProgressReport;
 import io.rela.trainer.augment.Augmentation;
@@ -41,6 +42,7 @@ public final class Training {
   private final Progress progress;
   private final Consumer<String> log;
   private Integer stopAfterEpochs;
+  private List<Device> replicaDevices = List.of();
 
   public Training(JobSettings settings, ImageDataset data, TargetReducer.Targets targets, Path checkpointDir,
       Progress progress, Consumer<String> log) {
@@ -58,14 +60,22 @@ public final class Training {
     return this;
   }
 
+  /** Further devices, beyond the one of the manager given to {@link #run}, that share every batch. */
+  public Training replicas(List<Device> devices) {
+    this.replicaDevices = List.copyOf(devices);
+    return this;
+  }
+
   public Outcome run(NDManager manager) throws IOException {
     Networks.Architecture arch = new Networks.Architecture(s.backbone(), s.cifarStem(), s.channels(), s.imageSize());
     float[][] norm = Datasets.normalisation(s.format(), s.channels());
-    SwitchRule rule = new SwitchRule(s.schedule(), s.rhoThreshold(), s.constantFraction(), s.epochs());
+    SwitchRule rule = new SwitchRule(s.schedule(),
+        new SwitchRule.Averages(s.rhoThreshold(), s.fastDecay(), s.slowDecay()), s.constantFraction(), s.epochs());
     List<ProgressReport> history = new ArrayList<>();
     try (Networks nets = new Networks(manager, arch, s.hiddenDim(), s.projectionDim(), targets.k(), data.numClasses(),
         s.trainTransfer(), s.seed());
-        BatchLoader loader = new BatchLoader(data, s.imageSize(), s.workers(), s.seed())) {
+        BatchLoader loader = new BatchLoader(data, s.imageSize(), s.workers(), s.seed());
+        Closer closer = new Closer()) {
       AdamW optimizer = new AdamW(nets.manager(), s.learningRate(), s.weightDecay());
       int startEpoch = 0;
       long step = 0;
@@ -83,8 +93,16 @@ public final class Training {
         log.accept("resuming from " + c.file.getFileName() + " (" + startEpoch + " of " + s.epochs() + " epochs done)");
       }
       StepContext ctx = new StepContext(nets, optimizer, s.momentum(), s.onlineClassifier(), data.numClasses());
-      ReLAPhase rela = new ReLAPhase(ctx, targets, s.trainTransfer());
-      ByolPhase byol = new ByolPhase(ctx);
+      List<StepContext> replicas = new ArrayList<>();
+      for (Device d : replicaDevices) {
+        NDManager dm = closer.add(NDManager.newBaseManager(d));
+        Networks r = closer.add(new Networks(dm, arch, s.hiddenDim(), s.projectionDim(), targets.k(), data.numClasses(),
+            s.trainTransfer(), s.seed()));
+        replicas.add(new StepContext(r, null, s.momentum(), s.onlineClassifier(), data.numClasses()));
+      }
+      DataParallel devices = new DataParallel(ctx, replicas);
+      ReLAPhase rela = new ReLAPhase(devices, targets, s.trainTransfer());
+      ByolPhase byol = new ByolPhase(devices);
       Augmentation relaView = new Augmentation(AugmentationParams.rela(), s.imageSize(), norm[0], norm[1]);
       Augmentation byol1 = new Augmentation(AugmentationParams.byol(1, s.imageSize()), s.imageSize(), norm[0], norm[1]);
       Augmentation byol2 = new Augmentation(AugmentationParams.byol(2, s.imageSize()), s.imageSize(), norm[0], norm[1]);
@@ -140,6 +158,27 @@ public final class Training {
         progress.report(end);
       }
       return new Outcome(lastCheckpoint, s.epochs(), samplesSeen, rule.switchEpoch(), true, history);
+    }
+  }
+
+  /** Closes what it was given, last first. */
+  private static final class Closer implements AutoCloseable {
+    private final java.util.ArrayDeque<AutoCloseable> stack = new java.util.ArrayDeque<>();
+
+    <T extends AutoCloseable> T add(T c) {
+      stack.push(c);
+      return c;
+    }
+
+    @Override
+    public void close() {
+      while (!stack.isEmpty()) {
+        try {
+          stack.pop().close();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
     }
   }
 
