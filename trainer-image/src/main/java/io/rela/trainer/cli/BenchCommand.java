@@ -1,6 +1,8 @@
 package io.rela.trainer.cli;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.rela.api.spec.Backbone;
@@ -10,13 +12,17 @@ import io.rela.trainer.data.Batch;
 import io.rela.trainer.data.BatchLoader;
 import io.rela.trainer.data.IdxDataset;
 import io.rela.trainer.data.ImageDataset;
+import io.rela.trainer.data.Preprocess;
 import io.rela.trainer.data.Split;
 import io.rela.trainer.model.Backbones;
 import io.rela.trainer.model.Networks;
 import io.rela.trainer.optim.AdamW;
+import io.rela.trainer.prior.BackbonePrior;
+import io.rela.trainer.prior.PriorModel;
 import io.rela.trainer.rela.SubsetSampler;
 import io.rela.trainer.rela.TargetReducer;
 import io.rela.trainer.train.ByolPhase;
+import io.rela.trainer.train.DataParallel;
 import io.rela.trainer.train.ReLAPhase;
 import io.rela.trainer.train.StepContext;
 import java.nio.file.Path;
@@ -33,7 +39,8 @@ import picocli.CommandLine.Option;
 /**
  * Step throughput on Fashion-MNIST, measured like the PyTorch reference benchmark: BYOL and
  * ReLA steps on batches augmented in advance (compute only), and the ReLA step fed by the
- * augmentation workers (the full pipeline). Prints samples/s (images, two views each).
+ * augmentation workers (the full pipeline); then the prior's embedding pass. Prints samples/s
+ * (images; two views each in the steps).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure BYOL and ReLA step throughput.")
 final class BenchCommand implements Callable<Integer> {
@@ -55,6 +62,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--workers", description = "Augmentation workers for the pipeline measurement. Default: ${DEFAULT-VALUE}.")
   int workers = 2;
+
+  @Option(names = "--prior-samples", description = "Images the prior embeds in the embedding-pass measurement. "
+      + "Default: 1024 for resnet18/resnet50, 8192 for convnet4 (as the PyTorch reference).")
+  Integer priorSamples;
 
   @Option(names = "--json", description = "Also write the raw numbers here.")
   Path json;
@@ -79,8 +90,9 @@ final class BenchCommand implements Callable<Integer> {
         BatchLoader loader = new BatchLoader(ds, 28, workers, 0)) {
       AdamW opt = new AdamW(nets.manager(), 1e-3, 0.01);
       StepContext ctx = new StepContext(nets, opt, 0.99, true, 10);
-      ReLAPhase rela = new ReLAPhase(ctx, targets, false);
-      ByolPhase byol = new ByolPhase(ctx);
+      DataParallel devices = DataParallel.single(ctx);
+      ReLAPhase rela = new ReLAPhase(devices, targets, false);
+      ByolPhase byol = new ByolPhase(devices);
       int[] order = new SubsetSampler(ds.size(), 1.0, 0).draw(0);
       List<Batch> fixed = new ArrayList<>();
       Iterator<Batch> it = loader.epoch(0, order, batch, 0, relaAug, relaAug);
@@ -105,6 +117,7 @@ final class BenchCommand implements Callable<Integer> {
             .add(steps * (double) batch / ((System.nanoTime() - t0) / 1e9));
       }
       opt.close();
+      results.put("prior_embed", embedPass(m, b, ds, mean, std));
     }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("backbone", backbone);
@@ -123,6 +136,30 @@ final class BenchCommand implements Callable<Integer> {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), summary);
     }
     return 0;
+  }
+
+  /**
+   * (c) The embedding pass: a Random prior (eval mode, no gradient) over the first N images
+   * with the deterministic preprocessing; per-batch samples/s after one warm-up batch.
+   */
+  private List<Double> embedPass(NDManager m, Backbone b, ImageDataset ds, float[] mean, float[] std) {
+    int n = Math.min(ds.size(), priorSamples != null ? priorSamples : (b == Backbone.CONVNET4 ? 8192 : 1024));
+    Preprocess pre = new Preprocess(28, 1, mean, std);
+    List<Double> perBatch = new ArrayList<>();
+    try (PriorModel prior = BackbonePrior.random(m, new Networks.Architecture(b, true, 1, 28), 0, pre)) {
+      for (int from = 0; from < n; from += batch) {
+        int k = Math.min(batch, n - from);
+        long t0 = System.nanoTime();
+        try (NDManager sub = m.newSubManager()) {
+          NDArray x = sub.create(pre.batch(ds, from, k), new Shape(k, 1, 28, 28));
+          prior.embed(x).toFloatArray();
+        }
+        if (from > 0) {
+          perBatch.add(k / ((System.nanoTime() - t0) / 1e9));
+        }
+      }
+    }
+    return perBatch;
   }
 
   private double time(java.util.function.IntConsumer step) {
