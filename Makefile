@@ -6,17 +6,22 @@ CRD := relatrainingjobs.rela.io-v1.yml
 TRAINER_JAR := trainer-image/target/rela-trainer.jar
 JAVA_OPTS ?= -Dai.djl.offline=true -Xmx6g
 export KUBE_API_TEST_DIR ?= $(HOME)/.cache/rela-operator/envtest
+# Images: Jib tarballs. The base defaults to one built here from Debian packages (no registry
+# needed); on a machine that reaches a registry: make images IMAGE_BASE=eclipse-temurin:17-jre
+BASE_IMAGE_TAR ?= $(HOME)/.cache/rela-operator/images/debian-bookworm-jre17.tar
+IMAGE_BASE ?= tar://$(BASE_IMAGE_TAR)
+IMAGE_FLAGS = -Dimages -Dimage.base=$(IMAGE_BASE)
 
-.PHONY: prometheus help demo test envtest crds dataset build trainer bench bench-operator chart-golden e2e clean
+.PHONY: prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 demo: dataset trainer ## run a real ReLA job on the CPU (Fashion-MNIST, no cluster)
 	java $(JAVA_OPTS) -jar $(TRAINER_JAR) run examples/fashion-mnist-quick.yaml --report-dir target/demo-report
 
-test: dataset prometheus envtest ## build everything and run every test (unit, API server, end to end)
-	$(MVN) install
+test: dataset prometheus envtest base-image ## build everything and the images, and run every test (unit, API server, image, end to end)
+	$(MVN) install $(IMAGE_FLAGS)
 
 envtest: ## build (once, cached) kube-apiserver, etcd, kubectl, kube-controller-manager and helm
 	./testinfra/envtest.sh all
@@ -40,12 +45,34 @@ prometheus: ## install Debian's prometheus (server and promtool) when missing; t
 	  else sudo apt-get install -y -q --no-install-recommends prometheus; fi; \
 	fi
 
+base-image: ## build (once, cached) the images' base from Debian packages: bookworm + OpenJDK 17 JRE
+	@if [[ "$(IMAGE_BASE)" == tar://* ]]; then ./testinfra/base-image.sh "$(BASE_IMAGE_TAR)"; fi
+
+images: base-image ## trainer (CPU) and operator images as tarballs: trainer-image/target/jib-image.tar, operator/target/jib-image.tar
+	$(MVN) -q install $(IMAGE_FLAGS) -DskipTests
+
+image-trainer-gpu: base-image ## trainer GPU image (CUDA 12.4 natives, a 2.4 GB download): trainer-image/target/jib-image-gpu.tar
+	$(MVN) -q -pl trainer-image -am package $(IMAGE_FLAGS) -Dgpu -DskipTests
+
 trainer: ## build the trainer jar
 	@if [ ! -f $(TRAINER_JAR) ] || [ -n "$$(find api/src trainer-image/src trainer-image/pom.xml api/pom.xml pom.xml -newer $(TRAINER_JAR) -print -quit)" ]; then \
 	  $(MVN) -q -pl trainer-image -am install -DskipTests; fi
 
-bench: dataset trainer ## trainer throughput against PyTorch and the ReLA effect (long)
+bench: bench-compare bench-study ## trainer throughput against PyTorch, and the ReLA effect study (about 1.5 h on 2 cores)
+
+bench-steps: dataset trainer ## Java step throughput only (BACKBONES="convnet4 resnet18")
 	./bench/run.sh
+
+bench-compare: dataset trainer ## Java vs the PyTorch reference (python3-torch), A B A B, ratios per measurement
+	@if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q python3-torch python3-torchvision; \
+	  else sudo apt-get install -y -q python3-torch python3-torchvision; fi; \
+	fi
+	./bench/compare.sh
+
+bench-study: dataset trainer ## the ReLA effect on Fashion-MNIST: 7 configurations x 3 seeds, table + accuracy-vs-time chart (about 1 h)
+	mkdir -p target/study-jar && cp $(TRAINER_JAR) target/study-jar/
+	python3 bench/study.py --jar target/study-jar/rela-trainer.jar
 
 e2e: dataset prometheus envtest ## end to end: kubectl apply a job, operator jar + Job controller + node stand-in, watch it succeed
 	$(MVN) -q -pl operator -am install -DskipTests
