@@ -3,7 +3,7 @@
 # model, batch, threads and data, alternating A B A B in one invocation, per backbone; then the
 # Java/PyTorch ratio per measurement (bench/ratios.py).
 # Usage: bench/compare.sh [reference-dir]    env: BACKBONES="convnet4 resnet18" ROUNDS=2
-#        LD_LIBRARY_PATH=<OpenBLAS lib dir> (PyTorch side on OpenBLAS, see the reference README)
+#        TORCH_LD_LIBRARY_PATH=<OpenBLAS lib dir> TAG=compare-openblas (PyTorch on OpenBLAS, see the reference README)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ref=${1:-../shared/bench-reference}
@@ -15,7 +15,7 @@ mkdir -p "$out"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 jar=trainer-image/target/rela-trainer.jar
 py_env=()
-if [ -n "${TORCH_LD_LIBRARY_PATH:-}" ]; then py_env=(env LD_LIBRARY_PATH="$TORCH_LD_LIBRARY_PATH"); fi
+if [ -n "${TORCH_LD_LIBRARY_PATH:-}" ]; then py_env=(env LD_LIBRARY_PATH="$TORCH_LD_LIBRARY_PATH" OPENBLAS_NUM_THREADS=2); fi
 {
   echo "date: $stamp; machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "java: $(java -version 2>&1 | head -1); torch: $(/usr/bin/python3 -c 'import torch; print(torch.__version__)')"
