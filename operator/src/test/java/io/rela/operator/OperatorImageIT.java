@@ -74,10 +74,7 @@ class OperatorImageIT {
           Thread.sleep(500);
         }
       } finally {
-        operator.destroy();
-        if (!operator.waitFor(20, TimeUnit.SECONDS)) {
-          operator.destroyForcibly();
-        }
+        ImageTarball.stop(operator);
       }
     }
   }

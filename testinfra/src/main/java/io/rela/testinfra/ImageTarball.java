@@ -75,6 +75,26 @@ public final class ImageTarball {
     return new ProcessBuilder(command(args, env)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
+  /**
+   * Stops a process started by {@link #startEntrypoint}: the image's process first (its
+   * parent-death signal does not survive the switch to the image's user), then the launcher.
+   */
+  public static void stop(Process launcher) throws InterruptedException {
+    List<ProcessHandle> inside = launcher.descendants().toList();
+    inside.forEach(ProcessHandle::destroy);
+    for (ProcessHandle h : inside) {
+      try {
+        h.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        h.destroyForcibly();
+      }
+    }
+    launcher.destroy();
+    if (!launcher.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+      launcher.destroyForcibly();
+    }
+  }
+
   private List<String> command(List<String> args, Map<String, String> env) {
     boolean root = "root".equals(System.getProperty("user.name"));
     List<String> cmd = new ArrayList<>(List.of("unshare"));

@@ -125,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
     summary.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
     for (var e : results.entrySet()) {
       double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      double median = v[v.length / 2];
+      double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
       summary.put(e.getKey() + "_samples_per_s_median", round(median));
       summary.put(e.getKey() + "_samples_per_s_min", round(v[0]));
       summary.put(e.getKey() + "_samples_per_s_max", round(v[v.length - 1]));
