@@ -19,7 +19,9 @@ if [ -n "${TORCH_LD_LIBRARY_PATH:-}" ]; then py_env=(env LD_LIBRARY_PATH="$TORCH
 {
   echo "date: $stamp; machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "java: $(java -version 2>&1 | head -1); torch: $(/usr/bin/python3 -c 'import torch; print(torch.__version__)')"
-  echo "pytorch BLAS: ${TORCH_LD_LIBRARY_PATH:+OpenBLAS from $(basename "$TORCH_LD_LIBRARY_PATH")}${TORCH_LD_LIBRARY_PATH:-default}"
+  if [ -n "${TORCH_LD_LIBRARY_PATH:-}" ]; then
+    echo "pytorch BLAS: OpenBLAS (LD_LIBRARY_PATH to an extracted libopenblas0-pthread, system unchanged)"
+  else echo "pytorch BLAS: default"; fi
   for b in $backbones; do
     torch_b=$b; java_opts=()
     # ResNet-18 steps take seconds on 2 cores: fewer timed steps, as the reference caps its own
