@@ -22,6 +22,7 @@ import io.rela.api.ReLATrainingJob;
 import io.rela.api.contract.ProgressReport;
 import io.rela.api.contract.TrainerConfig;
 import io.rela.api.spec.PriorType;
+import io.rela.api.spec.Schedule;
 import io.rela.api.status.PriorStatus;
 import io.rela.api.status.ReLATrainingJobStatus;
 import io.rela.api.status.Stage;
@@ -202,8 +203,11 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
     // a later stage's Job means the earlier stages are done, even once ttlSecondsAfterFinished
     // has removed their Jobs; and the cache index is only consulted before training starts
     boolean trainStarted = !train.is(StageState.Phase.ABSENT) || !eval.is(StageState.Phase.ABSENT);
-    boolean cacheHit = cacheKey != null && embed.is(StageState.Phase.ABSENT) && !trainStarted && cacheHolds(job, cacheKey);
-    if (!cacheHit && !trainStarted && !embed.is(StageState.Phase.SUCCEEDED)) {
+    // plain BYOL (schedule None) never uses the prior's targets: no embedding stage at all
+    boolean usesTargets = job.getSpec().rela.schedule != Schedule.None;
+    boolean cacheHit = usesTargets && cacheKey != null && embed.is(StageState.Phase.ABSENT) && !trainStarted
+        && cacheHolds(job, cacheKey);
+    if (usesTargets && !cacheHit && !trainStarted && !embed.is(StageState.Phase.SUCCEEDED)) {
       return stage(job, seen, StageJob.Kind.EMBED, embed, config, priorClaim, gen, prior, Stage.Embedding, Reason.EMBEDDING,
           "Embedding the dataset with the prior (" + shards(job) + " pod(s)).");
     }

@@ -174,6 +174,15 @@ class ReconcilerApiServerTest {
   }
 
   @Test
+  void plainByolSkipsTheEmbeddingStage() throws Exception {
+    String ns = op.namespace("byol", Map.of());
+    apply(ns, quickJob("byol", "").replace("    dataRatio: 0.5\n", "    dataRatio: 0.5\n    schedule: None\n"));
+    op.awaitBatchJob(ns, "byol-train");
+    assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("byol-embed").get()).isNull();
+    op.awaitJob(ns, "byol", j -> j.getStatus() != null && j.getStatus().stage == io.rela.api.status.Stage.Training);
+  }
+
+  @Test
   void podsOfEveryStagePassTheRestrictedPodSecurityLevel() throws Exception {
     String ns = op.namespace("restricted", Map.of("pod-security.kubernetes.io/enforce", "restricted"));
     apply(ns, quickJob("secure", ""));

@@ -89,6 +89,10 @@ public final class Stages implements AutoCloseable {
 
   /** Embeds slice {@code shard} of {@code shards} unless the cache already holds it; returns whether work was done. */
   public boolean embed(int shard, int shards) throws IOException {
+    if (!usesTargets()) {
+      log.println("schedule None (plain BYOL) uses no prior targets; skipping the embedding pass");
+      return false;
+    }
     ImageDataset data = trainData();
     EmbeddingCache cache = new EmbeddingCache(ws.priorCache());
     String key = cacheKey();
@@ -134,6 +138,11 @@ public final class Stages implements AutoCloseable {
   /** Merges the embedding shards, builds the targets and trains. */
   public Training.Outcome train(Integer stopAfterEpochs) throws IOException {
     ImageDataset data = trainData();
+    if (!usesTargets()) {
+      // BYOL from the first step: the transfer layer exists but is never used
+      TargetReducer.Targets none = new TargetReducer.Targets(new float[0], 0, s.featureDim(), new double[0]);
+      return runTraining(data, none, stopAfterEpochs);
+    }
     EmbeddingCache cache = new EmbeddingCache(ws.priorCache());
     String key = cacheKey();
     int shards = s.shards();
@@ -159,11 +168,21 @@ public final class Stages implements AutoCloseable {
     r.priorDimension = dim[0];
     r.priorSamples = (long) n;
     progress.report(r);
+    return runTraining(data, targets, stopAfterEpochs);
+  }
+
+  private Training.Outcome runTraining(ImageDataset data, TargetReducer.Targets targets, Integer stopAfterEpochs)
+      throws IOException {
     Training.Outcome outcome = new Training(s, data, targets, ws.checkpoints(), progress, log::println)
         .stopAfterEpochs(stopAfterEpochs).replicas(devices.subList(1, devices.size())).run(manager);
     Files.createDirectories(ws.root());
     Files.writeString(ws.trainResult(), JSON.writeValueAsString(outcome));
     return outcome;
+  }
+
+  /** Phase A needs the prior's targets; schedule None (plain BYOL) never enters it. */
+  private boolean usesTargets() {
+    return s.schedule() != io.rela.api.spec.Schedule.None;
   }
 
   /** Linear probe of the newest checkpoint's backbone (and of a random one as the baseline). */

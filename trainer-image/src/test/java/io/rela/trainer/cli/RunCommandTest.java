@@ -51,6 +51,17 @@ class RunCommandTest {
   }
 
   @Test
+  void plainByolNeedsNoPriorPass() throws Exception {
+    Path job = TestFiles.quickJob(dir, "byol", 256, 1, "schedule: None");
+    Cli.Result r = Cli.run("run", job.toString(), "--workspace-root", dir.resolve("ws").toString(), "--quiet");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("skipping the embedding pass").doesNotContain("embedded 256 samples");
+    assertThat(dir.resolve("ws/prior-cache")).doesNotExist();
+    JsonNode epochs = JSON.readTree(dir.resolve("ws/byol/report/epochs.json").toFile());
+    assertThat(epochs.get(0).get("phase").asText()).isEqualTo("BYOL");
+  }
+
+  @Test
   void aRunStoppedAndResumedEndsWithTheSameWeightsAsAnUninterruptedOne() throws Exception {
     String rela = "dataRatio: 0.5\nschedule: Constant\nconstantFraction: 0.34";
     Path whole = TestFiles.quickJob(Files.createDirectories(dir.resolve("a")), "same", 384, 3, rela);
