@@ -204,7 +204,8 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
     // has removed their Jobs; and the cache index is only consulted before training starts
     boolean trainStarted = !train.is(StageState.Phase.ABSENT) || !eval.is(StageState.Phase.ABSENT);
     // plain BYOL (schedule None) never uses the prior's targets: no embedding stage at all
-    boolean usesTargets = job.getSpec().rela.schedule != Schedule.None;
+    Schedule schedule = job.getSpec().rela.schedule;
+    boolean usesTargets = schedule == null || schedule.usesPriorTargets();
     boolean cacheHit = usesTargets && cacheKey != null && embed.is(StageState.Phase.ABSENT) && !trainStarted
         && cacheHolds(job, cacheKey);
     if (usesTargets && !cacheHit && !trainStarted && !embed.is(StageState.Phase.SUCCEEDED)) {

@@ -7,5 +7,10 @@ public enum Schedule {
   /** Switch after a fixed fraction of the epochs. */
   Constant,
   /** No ReLA phase: plain BYOL. */
-  None
+  None;
+
+  /** Whether training has a ReLA phase, the only user of the prior's targets (and so of its embedding pass). */
+  public boolean usesPriorTargets() {
+    return this != None;
+  }
 }

@@ -89,7 +89,7 @@ public final class Stages implements AutoCloseable {
 
   /** Embeds slice {@code shard} of {@code shards} unless the cache already holds it; returns whether work was done. */
   public boolean embed(int shard, int shards) throws IOException {
-    if (!usesTargets()) {
+    if (!s.schedule().usesPriorTargets()) {
       log.println("schedule None (plain BYOL) uses no prior targets; skipping the embedding pass");
       return false;
     }
@@ -138,7 +138,7 @@ public final class Stages implements AutoCloseable {
   /** Merges the embedding shards, builds the targets and trains. */
   public Training.Outcome train(Integer stopAfterEpochs) throws IOException {
     ImageDataset data = trainData();
-    if (!usesTargets()) {
+    if (!s.schedule().usesPriorTargets()) {
       // BYOL from the first step: the transfer layer exists but is never used
       TargetReducer.Targets none = new TargetReducer.Targets(new float[0], 0, s.featureDim(), new double[0]);
       return runTraining(data, none, stopAfterEpochs);
@@ -178,11 +178,6 @@ public final class Stages implements AutoCloseable {
     Files.createDirectories(ws.root());
     Files.writeString(ws.trainResult(), JSON.writeValueAsString(outcome));
     return outcome;
-  }
-
-  /** Phase A needs the prior's targets; schedule None (plain BYOL) never enters it. */
-  private boolean usesTargets() {
-    return s.schedule() != io.rela.api.spec.Schedule.None;
   }
 
   /** Linear probe of the newest checkpoint's backbone (and of a random one as the baseline). */
