@@ -2,6 +2,7 @@ package io.rela.trainer.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import io.rela.trainer.data.Batch;
@@ -36,11 +37,13 @@ public final class DataParallel {
     Pending run(StepContext ctx, Batch slice, float scale, GradientCollector collector);
   }
 
-  /** A slice's loss, read only after every replica has been given its work. */
-  public record Pending(NDArray loss, long[] correct, AutoCloseable resources) {}
+  /** A slice's loss, read only after every replica has been given its work; {@code scope} holds its arrays. */
+  public record Pending(NDArray loss, long[] correct, NDManager scope) {}
 
   private final StepContext primary;
   private final List<StepContext> replicas;
+  /** The primary, then the replicas: slice i goes to context i. */
+  private final List<StepContext> contexts;
   private final Map<StepContext, Map<List<String>, Map<String, Parameter>>> trainable = new HashMap<>();
 
   /**
@@ -50,6 +53,9 @@ public final class DataParallel {
   public DataParallel(StepContext primary, List<StepContext> replicas) {
     this.primary = primary;
     this.replicas = List.copyOf(replicas);
+    List<StepContext> all = new ArrayList<>(List.of(primary));
+    all.addAll(replicas);
+    this.contexts = List.copyOf(all);
     broadcast();
   }
 
@@ -62,25 +68,22 @@ public final class DataParallel {
   }
 
   public int devices() {
-    return 1 + replicas.size();
+    return contexts.size();
   }
 
   /** One step of the parts named by {@code parts}, the batch spread over every device. */
   public StepResult step(List<String> parts, Batch batch, Backward backward) {
-    List<StepContext> all = new ArrayList<>(devices());
-    all.add(primary);
-    all.addAll(replicas);
-    List<Batch> slices = all.size() == 1 ? List.of(batch) : batch.split(all.size());
-    List<Pending> pending = new ArrayList<>(all.size());
+    List<Batch> slices = contexts.size() == 1 ? List.of(batch) : batch.split(contexts.size());
+    List<Pending> pending = new ArrayList<>(contexts.size());
     double loss = 0;
     long correct = 0;
     try {
       // one collector for all slices: kernels queue on every device before any result is read
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        for (int i = 0; i < all.size(); i++) {
+        for (int i = 0; i < contexts.size(); i++) {
           Batch slice = slices.get(i);
           if (slice.size() > 0) {
-            pending.add(backward.run(all.get(i), slice, (float) slice.size() / batch.size(), gc));
+            pending.add(backward.run(contexts.get(i), slice, (float) slice.size() / batch.size(), gc));
           }
         }
       }
@@ -89,9 +92,7 @@ public final class DataParallel {
         correct += pending.get(i).correct()[0];
       }
     } finally {
-      for (Pending p : pending) {
-        close(p.resources());
-      }
+      pending.forEach(p -> p.scope().close());
     }
     reduceGradients(parts);
     primary.step(params(primary, parts));
@@ -137,13 +138,5 @@ public final class DataParallel {
 
   private Map<String, Parameter> params(StepContext ctx, List<String> parts) {
     return trainable.computeIfAbsent(ctx, k -> new HashMap<>()).computeIfAbsent(parts, p -> ctx.nets.trainable(p));
-  }
-
-  private static void close(AutoCloseable c) {
-    try {
-      c.close();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

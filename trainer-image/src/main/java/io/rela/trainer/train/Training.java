@@ -74,8 +74,7 @@ public final class Training {
     List<ProgressReport> history = new ArrayList<>();
     try (Networks nets = new Networks(manager, arch, s.hiddenDim(), s.projectionDim(), targets.k(), data.numClasses(),
         s.trainTransfer(), s.seed());
-        BatchLoader loader = new BatchLoader(data, s.imageSize(), s.workers(), s.seed());
-        Closer closer = new Closer()) {
+        BatchLoader loader = new BatchLoader(data, s.imageSize(), s.workers(), s.seed())) {
       AdamW optimizer = new AdamW(nets.manager(), s.learningRate(), s.weightDecay());
       int startEpoch = 0;
       long step = 0;
@@ -95,9 +94,9 @@ public final class Training {
       StepContext ctx = new StepContext(nets, optimizer, s.momentum(), s.onlineClassifier(), data.numClasses());
       List<StepContext> replicas = new ArrayList<>();
       for (Device d : replicaDevices) {
-        NDManager dm = closer.add(NDManager.newBaseManager(d));
-        Networks r = closer.add(new Networks(dm, arch, s.hiddenDim(), s.projectionDim(), targets.k(), data.numClasses(),
-            s.trainTransfer(), s.seed()));
+        // under the primary's manager, so the replicas go when the primary does
+        Networks r = new Networks(nets.manager().newSubManager(d), arch, s.hiddenDim(), s.projectionDim(), targets.k(),
+            data.numClasses(), s.trainTransfer(), s.seed());
         replicas.add(new StepContext(r, null, s.momentum(), s.onlineClassifier(), data.numClasses()));
       }
       DataParallel devices = new DataParallel(ctx, replicas);
@@ -158,27 +157,6 @@ public final class Training {
         progress.report(end);
       }
       return new Outcome(lastCheckpoint, s.epochs(), samplesSeen, rule.switchEpoch(), true, history);
-    }
-  }
-
-  /** Closes what it was given, last first. */
-  private static final class Closer implements AutoCloseable {
-    private final java.util.ArrayDeque<AutoCloseable> stack = new java.util.ArrayDeque<>();
-
-    <T extends AutoCloseable> T add(T c) {
-      stack.push(c);
-      return c;
-    }
-
-    @Override
-    public void close() {
-      while (!stack.isEmpty()) {
-        try {
-          stack.pop().close();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }
     }
   }
 
