@@ -86,6 +86,13 @@ final class OperatorHarness implements AutoCloseable {
     return client.batch().v1().jobs().inNamespace(ns).withName(name).get();
   }
 
+  /** Waits for job {@code job}'s embed stage, completes it, and returns the train stage's Job that follows. */
+  Job throughEmbedding(String ns, String job) {
+    awaitBatchJob(ns, job + "-embed");
+    completeJob(ns, job + "-embed");
+    return awaitBatchJob(ns, job + "-train");
+  }
+
   /** What the Job controller writes when every pod succeeded. */
   void completeJob(String ns, String name) {
     Job j = client.batch().v1().jobs().inNamespace(ns).withName(name).get();

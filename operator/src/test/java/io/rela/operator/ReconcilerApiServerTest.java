@@ -215,9 +215,7 @@ class ReconcilerApiServerTest {
     String ns = op.namespace("cache", Map.of());
     String cache = "  prior:\n    cacheClaimName: prior-cache\n";
     apply(ns, quickJob("first", cache));
-    op.awaitBatchJob(ns, "first-embed");
-    op.completeJob(ns, "first-embed");
-    op.awaitBatchJob(ns, "first-train");
+    op.throughEmbedding(ns, "first");
     await().atMost(Duration.ofSeconds(10)).until(() -> op.client.configMaps().inNamespace(ns).withName("rela-prior-cache-index").get() != null);
 
     apply(ns, quickJob("second", cache));
@@ -235,9 +233,7 @@ class ReconcilerApiServerTest {
   void suspendAndResume() throws Exception {
     String ns = op.namespace("suspend", Map.of());
     apply(ns, quickJob("pausable", ""));
-    op.awaitBatchJob(ns, "pausable-embed");
-    op.completeJob(ns, "pausable-embed");
-    op.awaitBatchJob(ns, "pausable-train");
+    op.throughEmbedding(ns, "pausable");
     op.client.resources(ReLATrainingJob.class).inNamespace(ns).withName("pausable").edit(x -> {
       x.getSpec().suspend = true;
       return x;
@@ -277,9 +273,7 @@ class ReconcilerApiServerTest {
   void aFailedStageBecomesAFailedConditionThatSaysWhatAndWhere() throws Exception {
     String ns = op.namespace("failing", Map.of());
     apply(ns, quickJob("oom", ""));
-    op.awaitBatchJob(ns, "oom-embed");
-    op.completeJob(ns, "oom-embed");
-    Job train = op.awaitBatchJob(ns, "oom-train");
+    Job train = op.throughEmbedding(ns, "oom");
     op.terminatedPod(ns, train, 137, "OOMKilled");
     op.failJob(ns, "oom-train", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
     ReLATrainingJob j = op.awaitJob(ns, "oom", x -> x.getStatus().stage == Stage.Failed);
@@ -317,9 +311,7 @@ class ReconcilerApiServerTest {
   void anOperatorRestartMidJobCreatesNothingTwice() throws Exception {
     String ns = op.namespace("restart", Map.of());
     apply(ns, quickJob("survivor", ""));
-    op.awaitBatchJob(ns, "survivor-embed");
-    op.completeJob(ns, "survivor-embed");
-    Job train = op.awaitBatchJob(ns, "survivor-train");
+    Job train = op.throughEmbedding(ns, "survivor");
     op.awaitJob(ns, "survivor", x -> x.getStatus().stage == Stage.Training);
     ConfigMap config = op.client.configMaps().inNamespace(ns).withName("survivor-config").get();
     op.restart();
@@ -338,9 +330,7 @@ class ReconcilerApiServerTest {
   void aSpecChangeWhileTrainingIsRefusedNotRestarted() throws Exception {
     String ns = op.namespace("respec", Map.of());
     apply(ns, quickJob("steady", ""));
-    op.awaitBatchJob(ns, "steady-embed");
-    op.completeJob(ns, "steady-embed");
-    Job train = op.awaitBatchJob(ns, "steady-train");
+    Job train = op.throughEmbedding(ns, "steady");
     String config = op.client.configMaps().inNamespace(ns).withName("steady-config").get().getData().values().iterator().next();
     op.client.resources(ReLATrainingJob.class).inNamespace(ns).withName("steady").edit(x -> {
       x.getSpec().training.epochs = 50;
