@@ -130,25 +130,23 @@ def mean_sd(xs):
 
 
 CONFIG = {c[0]: c for c in CONFIGS}
-PRIOR_PASS = {}
-
-
-def index_prior_passes(runs):
-    # `rela-trainer run` embeds whatever the schedule; the first run of a seed pays the Random
-    # prior's pass and later runs hit the cache. Charge each pass to the runs that use targets.
-    PRIOR_PASS.clear()
+def cost_seconds(runs):
+    """Wall seconds each run paid for its representation, by run name: training, plus the
+    prior pass when it uses targets. `rela-trainer run` embedded whatever the schedule, and the
+    first run of a seed paid the pass while later ones hit the cache, so each pass is charged
+    to the runs that use targets."""
+    prior_pass = {}
     for r in runs:
         key = (r["seed"], CONFIG[r["config"]][4])
-        PRIOR_PASS[key] = max(PRIOR_PASS.get(key, 0.0), r["embeddingSeconds"])
+        prior_pass[key] = max(prior_pass.get(key, 0.0), r["embeddingSeconds"])
+    out = {}
+    for r in runs:
+        cfg = CONFIG[r["config"]]
+        out[r["run"]] = r["trainingSeconds"] + (prior_pass[(r["seed"], cfg[4])] if cfg[2] != "None" else 0.0)
+    return out
 
 
-def cost_seconds(r):
-    # what the run paid for its representation: training, plus the prior pass when it uses targets
-    cfg = CONFIG[r["config"]]
-    return r["trainingSeconds"] + (PRIOR_PASS.get((r["seed"], cfg[4]), 0.0) if cfg[2] != "None" else 0.0)
-
-
-def render_table(runs, a):
+def render_table(runs, cost):
     lines = ["| configuration | seeds | linear probe % (mean ± sd) | samples processed | cost vs BYOL r=1.0 | "
              "wall s: training + prior pass (mean) | switch epoch (1-based, per seed) |",
              "|---|---|---|---|---|---|---|"]
@@ -160,7 +158,7 @@ def render_table(runs, a):
             continue
         m, sd = mean_sd([100 * r["linearProbeAccuracy"] for r in rs])
         samples = sum(r["samplesProcessed"] for r in rs) / len(rs)
-        wall = sum(cost_seconds(r) for r in rs) / len(rs)
+        wall = sum(cost[r["run"]] for r in rs) / len(rs)
         if cfg[2] == "None":
             switch = "- (BYOL only)"
         else:
@@ -174,10 +172,10 @@ def render_table(runs, a):
     return "\n".join(lines) + "\n"
 
 
-def render_svg(runs):
+def render_svg(runs, cost):
     w, h, left, right, top, bottom = 760, 460, 70, 270, 30, 60
     pw, ph = w - left - right, h - top - bottom
-    xs = [cost_seconds(r) for r in runs]
+    xs = [cost[r["run"]] for r in runs]
     ys = [100 * r["linearProbeAccuracy"] for r in runs]
     base = [100 * r["randomBaselineAccuracy"] for r in runs if r.get("randomBaselineAccuracy") is not None]
     x_max = max(xs) * 1.05
@@ -211,7 +209,7 @@ def render_svg(runs):
         colour = COLOURS[i]
         marker = "rect" if cfg[2] == "None" else "circle"
         for r in (r for r in runs if r["config"] == cfg[0]):
-            x, y = px(cost_seconds(r)), py(100 * r["linearProbeAccuracy"])
+            x, y = px(cost[r["run"]]), py(100 * r["linearProbeAccuracy"])
             if marker == "circle":
                 s.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}" stroke="black" stroke-width="0.5"/>')
             else:
@@ -226,13 +224,13 @@ def render_svg(runs):
     return "\n".join(s) + "\n"
 
 
-def render(out, a):
+def render(out):
     runs = read_runs(out)
     if not runs:
         return
-    index_prior_passes(runs)
-    (out / "table.md").write_text(render_table(runs, a))
-    (out / "accuracy-vs-time.svg").write_text(render_svg(runs))
+    cost = cost_seconds(runs)
+    (out / "table.md").write_text(render_table(runs, cost))
+    (out / "accuracy-vs-time.svg").write_text(render_svg(runs, cost))
     print((out / "table.md").read_text())
     print(f"chart: {out / 'accuracy-vs-time.svg'}")
 
@@ -274,7 +272,7 @@ def main():
         for seed in [int(x) for x in a.seeds.split(",")]:
             for cfg in CONFIGS:
                 run_one(cfg, seed, a, out, done)
-    render(out, a)
+    render(out)
 
 
 if __name__ == "__main__":
