@@ -136,6 +136,8 @@ class ReconcilerApiServerTest {
     done.stage = "Done";
     done.linearProbeAccuracy = 0.8734;
     done.randomBaselineAccuracy = 0.7811;
+    done.knnAccuracy = 0.8512;
+    done.backboneExport = "/workspace/export";
     done.checkpoint = "/workspace/checkpoints/checkpoint-epoch-000010.bin";
     done.samplesProcessed = 30000L;
     done.fullDataEquivalentEpochs = 5.0;
@@ -144,6 +146,8 @@ class ReconcilerApiServerTest {
     j = op.awaitJob(ns, name, x -> x.getStatus().stage == Stage.Succeeded);
     assertThat(j.getStatus().results.linearProbeAccuracy).isEqualTo(0.8734);
     assertThat(j.getStatus().results.checkpoint).endsWith("checkpoint-epoch-000010.bin");
+    assertThat(j.getStatus().results.knnAccuracy).isEqualTo(0.8512);
+    assertThat(j.getStatus().results.backboneExport).isEqualTo("/workspace/export");
     assertThat(j.getStatus().completionTime).isNotNull();
     assertThat(Conditions.isTrue(j.getStatus().conditions, Conditions.READY)).isTrue();
     assertThat(Conditions.isTrue(j.getStatus().conditions, Conditions.PROGRESSING)).isFalse();

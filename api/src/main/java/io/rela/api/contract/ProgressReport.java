@@ -42,6 +42,10 @@ public class ProgressReport {
 
   public Double linearProbeAccuracy;
   public Double randomBaselineAccuracy;
+  public Double knnAccuracy;
+  public Double randomBaselineKnnAccuracy;
+  /** Folder of the exported backbone (safetensors + preprocessing JSON). */
+  public String backboneExport;
   public String checkpoint;
   public Long samplesProcessed;
   public Double fullDataEquivalentEpochs;
@@ -70,6 +74,9 @@ public class ProgressReport {
     r.priorReused = priorReused;
     r.linearProbeAccuracy = linearProbeAccuracy;
     r.randomBaselineAccuracy = randomBaselineAccuracy;
+    r.knnAccuracy = knnAccuracy;
+    r.randomBaselineKnnAccuracy = randomBaselineKnnAccuracy;
+    r.backboneExport = backboneExport;
     r.checkpoint = checkpoint;
     r.samplesProcessed = samplesProcessed;
     r.fullDataEquivalentEpochs = fullDataEquivalentEpochs;

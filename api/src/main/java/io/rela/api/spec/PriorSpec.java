@@ -20,8 +20,13 @@ public class PriorSpec {
 
   /** Kind of prior. */
   @Default("Random")
-  @JsonPropertyDescription("Random (a seeded, randomly initialised copy of the student architecture), Job (the backbone trained by another ReLATrainingJob), TorchScript or ONNX (a file whose forward(images) returns embeddings).")
+  @JsonPropertyDescription("Random (the student's own freshly initialised backbone, frozen; see randomInit), Job (the backbone trained by another ReLATrainingJob), TorchScript or ONNX (a file whose forward(images) returns embeddings).")
   public PriorType type;
+
+  /** Which random network a Random prior is. */
+  @Default("Student")
+  @JsonPropertyDescription("For type Random: Student (the reference's rand prior: a frozen copy of the student's own initial backbone, same seed) or Independent (the same architecture initialised with a different seed).")
+  public RandomPriorInit randomInit;
 
   /** Location of a TorchScript or ONNX prior. */
   @JsonPropertyDescription("Path (inside the pod or on the local machine) of the TorchScript or ONNX file.")

@@ -14,6 +14,15 @@ public class ResultsStatus {
   @JsonPropertyDescription("Linear-probe accuracy of a randomly initialised backbone of the same architecture (0-1).")
   public Double randomBaselineAccuracy;
 
+  @JsonPropertyDescription("Weighted kNN accuracy (cosine, k and temperature from spec.evaluation) on the test split (0-1).")
+  public Double knnAccuracy;
+
+  @JsonPropertyDescription("kNN accuracy of the untrained backbone (0-1).")
+  public Double randomBaselineKnnAccuracy;
+
+  @JsonPropertyDescription("Folder in the workspace holding the exported backbone: backbone.safetensors (torchvision parameter names) and backbone.json (architecture and preprocessing).")
+  public String backboneExport;
+
   @JsonPropertyDescription("Path of the final checkpoint in the workspace.")
   public String checkpoint;
 
@@ -27,6 +36,8 @@ public class ResultsStatus {
   public boolean equals(Object o) {
     return o instanceof ResultsStatus r && Objects.equals(linearProbeAccuracy, r.linearProbeAccuracy)
         && Objects.equals(randomBaselineAccuracy, r.randomBaselineAccuracy)
+        && Objects.equals(knnAccuracy, r.knnAccuracy) && Objects.equals(randomBaselineKnnAccuracy, r.randomBaselineKnnAccuracy)
+        && Objects.equals(backboneExport, r.backboneExport)
         && Objects.equals(checkpoint, r.checkpoint) && Objects.equals(samplesProcessed, r.samplesProcessed)
         && Objects.equals(fullDataEquivalentEpochs, r.fullDataEquivalentEpochs);
   }

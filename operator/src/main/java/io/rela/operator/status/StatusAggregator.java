@@ -85,6 +85,9 @@ public final class StatusAggregator {
     ResultsStatus res = new ResultsStatus();
     res.linearProbeAccuracy = round(r.linearProbeAccuracy, 4);
     res.randomBaselineAccuracy = r.randomBaselineAccuracy == null ? null : round(r.randomBaselineAccuracy, 4);
+    res.knnAccuracy = r.knnAccuracy == null ? null : round(r.knnAccuracy, 4);
+    res.randomBaselineKnnAccuracy = r.randomBaselineKnnAccuracy == null ? null : round(r.randomBaselineKnnAccuracy, 4);
+    res.backboneExport = r.backboneExport;
     res.checkpoint = r.checkpoint;
     res.samplesProcessed = r.samplesProcessed;
     res.fullDataEquivalentEpochs = r.fullDataEquivalentEpochs == null ? null : round(r.fullDataEquivalentEpochs, 3);

@@ -51,10 +51,16 @@ class StatusAggregatorTest {
   void successCarriesResultsAndCompletionTime() {
     ProgressReport done = report();
     done.linearProbeAccuracy = 0.87654;
+    done.knnAccuracy = 0.85432;
+    done.randomBaselineKnnAccuracy = 0.61234;
+    done.backboneExport = "/workspace/export";
     done.checkpoint = "/workspace/checkpoints/c.bin";
     ReLATrainingJobStatus s = StatusAggregator.aggregate(null,
         new Observation(1, Stage.Succeeded, Conditions.Reason.SUCCEEDED, "done", done, null), "T9");
     assertThat(s.results.linearProbeAccuracy).isEqualTo(0.8765);
+    assertThat(s.results.knnAccuracy).isEqualTo(0.8543);
+    assertThat(s.results.randomBaselineKnnAccuracy).isEqualTo(0.6123);
+    assertThat(s.results.backboneExport).isEqualTo("/workspace/export");
     assertThat(s.completionTime).isEqualTo("T9");
     assertThat(Conditions.isTrue(s.conditions, Conditions.READY)).isTrue();
     assertThat(s.conditions).filteredOn(c -> c.getType().equals(Conditions.READY)).singleElement()

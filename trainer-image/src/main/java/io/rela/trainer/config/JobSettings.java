@@ -3,6 +3,7 @@ package io.rela.trainer.config;
 import io.rela.api.spec.Backbone;
 import io.rela.api.spec.DatasetFormat;
 import io.rela.api.spec.PriorType;
+import io.rela.api.spec.RandomPriorInit;
 import io.rela.api.spec.ReLATrainingJobSpec;
 import io.rela.api.spec.Schedule;
 import io.rela.trainer.BadInputException;
@@ -18,14 +19,14 @@ import java.nio.file.Paths;
 public record JobSettings(
     String name,
     DatasetFormat format, Path trainPath, Path evalPath, int imageSize, int channels,
-    PriorType priorType, String priorUri, int priorInputSize, int shards,
+    PriorType priorType, RandomPriorInit randomInit, String priorUri, int priorInputSize, int shards,
     Backbone backbone, boolean cifarStem, int projectionDim, int hiddenDim,
     int epochs, int batchSize, double learningRate, double weightDecay, double momentum, long seed,
     int checkpointEvery, boolean onlineClassifier, int workers, Integer maxSamples,
     double dataRatio, Schedule schedule, double constantFraction, double rhoThreshold,
     double fastDecay, double slowDecay, Integer targetDim,
     boolean trainTransfer,
-    int probeEpochs, Integer evalMaxSamples, boolean randomBaseline) {
+    EvalSettings evaluation) {
 
   public static JobSettings from(String name, ReLATrainingJobSpec s) {
     if (s.dataset == null || s.dataset.format == null || s.dataset.path == null) {
@@ -54,7 +55,7 @@ public record JobSettings(
     int hidden = s.model.hiddenDim != null ? s.model.hiddenDim : 2 * d;
     return new JobSettings(name,
         format, train, eval, size, channels,
-        p.type, p.uri, p.inputSize != null ? p.inputSize : (p.type == PriorType.TorchScript || p.type == PriorType.ONNX ? 224 : size),
+        p.type, p.randomInit != null ? p.randomInit : RandomPriorInit.Student, p.uri, p.inputSize != null ? p.inputSize : (p.type == PriorType.TorchScript || p.type == PriorType.ONNX ? 224 : size),
         p.shards,
         s.model.backbone, s.model.cifarStem, s.model.projectionDim, hidden,
         s.training.epochs, s.training.batchSize, s.training.learningRate, s.training.weightDecay,
@@ -63,7 +64,7 @@ public record JobSettings(
         r.dataRatio, r.schedule, r.constantFraction != null ? r.constantFraction : 0.0, r.rhoThreshold,
         r.fastDecay, r.slowDecay, r.targetDim,
         r.trainTransfer,
-        s.evaluation.linearProbeEpochs, s.evaluation.maxSamples, s.evaluation.randomBaseline);
+        EvalSettings.from(s.evaluation));
   }
 
   public int featureDim() {

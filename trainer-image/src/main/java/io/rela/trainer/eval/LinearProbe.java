@@ -1,169 +1,190 @@
 package io.rela.trainer.eval;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import io.rela.trainer.data.ImageDataset;
-import io.rela.trainer.data.Preprocess;
-import io.rela.trainer.model.Heads;
-import io.rela.trainer.optim.AdamW;
-import io.rela.trainer.rela.Losses;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.rela.trainer.config.EvalSettings;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The paper's evaluation: freeze the backbone, compute features of the labelled train and test
- * splits with deterministic preprocessing, train a linear classifier on the train features,
- * report top-1 accuracy on the test split.
+ * The reference's linear evaluation (LINs-lab/ReLA {@code metrics/lineareval.py}): a linear
+ * layer with bias trained on frozen features by Adam (no weight decay) with cross-entropy, the
+ * train split shuffled every epoch; the test accuracy is measured after each epoch and the
+ * mean of the last few epochs is the result.
+ *
+ * <p>Plain Java rather than the engine: the layer is tiny (d x classes), so per-step native
+ * calls would cost more than the arithmetic, and the update is exactly torch.optim.Adam's
+ * (bias-corrected moments, eps added after the square root), which the PyTorch cross-check
+ * relies on.
  */
 public final class LinearProbe {
 
-  private static final int FEATURE_BATCH = 256;
-  private static final int PROBE_BATCH = 256;
-  private static final double PROBE_LR = 1e-2;
+  private static final double BETA1 = 0.9;
+  private static final double BETA2 = 0.999;
+  private static final double EPS = 1e-8;
 
-  private LinearProbe() {}
+  /**
+   * What a probe run measured.
+   *
+   * @param accuracy mean test accuracy of the last {@code averagedEpochs} epochs
+   * @param epochAccuracies test accuracy after each of those epochs
+   */
+  public record Result(double accuracy, List<Double> epochAccuracies) {}
 
-  public static double accuracy(NDManager parent, Block backbone, int featureDim, ImageDataset train, ImageDataset test,
-      Preprocess pre, int epochs, long seed) {
-    try (NDManager m = parent.newSubManager()) {
-      ParameterStore store = new ParameterStore(m, false);
-      float[] ftrain = features(m, store, backbone, train, pre, featureDim);
-      float[] ftest = features(m, store, backbone, test, pre, featureDim);
-      standardise(ftrain, ftest, featureDim);
-      return fitAndScore(m, ftrain, labels(train), ftest, labels(test), featureDim, train.numClasses(), epochs, seed);
+  private final int d;
+  private final int classes;
+  private final float[] w;
+  private final float[] b;
+  private final double[] mw;
+  private final double[] vw;
+  private final double[] mb;
+  private final double[] vb;
+  private int steps;
+
+  private LinearProbe(int d, int classes, long seed) {
+    this.d = d;
+    this.classes = classes;
+    this.w = new float[d * classes];
+    this.b = new float[classes];
+    // torch.nn.Linear's default initialisation: U(-1/sqrt(d), 1/sqrt(d)) for weights and bias
+    SplittableRandom rnd = new SplittableRandom(seed);
+    double bound = 1 / Math.sqrt(d);
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
     }
+    for (int i = 0; i < classes; i++) {
+      b[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
+    }
+    this.mw = new double[w.length];
+    this.vw = new double[w.length];
+    this.mb = new double[classes];
+    this.vb = new double[classes];
   }
 
-  static int[] labels(ImageDataset d) {
-    int[] l = new int[d.size()];
-    for (int i = 0; i < l.length; i++) {
-      l[i] = d.label(i);
+  /** Trains on {@code train} and scores on {@code test} as the settings say. */
+  public static Result run(Features train, Features test, int classes, EvalSettings e, long seed) {
+    if (e.standardize()) {
+      Features[] st = Features.standardized(train, test);
+      train = st[0];
+      test = st[1];
     }
-    return l;
-  }
-
-  /** Backbone features (eval mode: BatchNorm running statistics) of every sample, N x D row-major. */
-  public static float[] features(NDManager parent, ParameterStore store, Block backbone, ImageDataset data, Preprocess pre,
-      int dim) {
-    float[] out = new float[data.size() * dim];
-    int stride = pre.channels() * pre.size() * pre.size();
-    for (int from = 0; from < data.size(); from += FEATURE_BATCH) {
-      int n = Math.min(FEATURE_BATCH, data.size() - from);
-      try (NDManager m = parent.newSubManager()) {
-        NDArray x = m.create(pre.batch(data, from, n), new Shape(n, pre.channels(), pre.size(), pre.size()));
-        NDArray f = backbone.forward(store, new NDList(x), false).singletonOrThrow();
-        System.arraycopy(f.toFloatArray(), 0, out, from * dim, n * dim);
-      }
-    }
-    if (stride == 0) {
-      throw new IllegalStateException("empty preprocessing");
-    }
-    return out;
-  }
-
-  /** Standardises both feature sets with the train split's per-dimension mean and std. */
-  static void standardise(float[] train, float[] test, int d) {
-    int n = train.length / d;
-    double[] mean = new double[d];
-    double[] var = new double[d];
+    LinearProbe p = new LinearProbe(train.d(), classes, seed);
+    int n = train.n();
+    int[] order = new int[n];
     for (int i = 0; i < n; i++) {
-      for (int j = 0; j < d; j++) {
-        mean[j] += train[i * d + j];
-      }
+      order[i] = i;
     }
-    for (int j = 0; j < d; j++) {
-      mean[j] /= n;
-    }
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < d; j++) {
-        double dv = train[i * d + j] - mean[j];
-        var[j] += dv * dv;
+    SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    int averaged = Math.min(e.averagedEpochs(), e.probeEpochs());
+    List<Double> accs = new ArrayList<>();
+    float[] gw = new float[p.w.length];
+    float[] gb = new float[classes];
+    float[] logits = new float[classes];
+    int batch = e.probeBatchSize();
+    for (int epoch = 0; epoch < e.probeEpochs(); epoch++) {
+      for (int i = n - 1; i > 0; i--) {
+        int j = rnd.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
       }
-    }
-    float[] inv = new float[d];
-    for (int j = 0; j < d; j++) {
-      double std = Math.sqrt(var[j] / Math.max(1, n - 1));
-      inv[j] = std > 1e-8 ? (float) (1 / std) : 0f;
-    }
-    for (float[] f : new float[][] {train, test}) {
-      for (int i = 0; i < f.length / d; i++) {
-        for (int j = 0; j < d; j++) {
-          f[i * d + j] = (float) ((f[i * d + j] - mean[j]) * inv[j]);
-        }
-      }
-    }
-  }
-
-  /** Softmax regression with AdamW on the train features; top-1 accuracy on the test features. */
-  public static double fitAndScore(NDManager parent, float[] xtrain, int[] ytrain, float[] xtest, int[] ytest, int d,
-      int classes, int epochs, long seed) {
-    try (NDManager m = parent.newSubManager()) {
-      Engine.getInstance().setRandomSeed((int) seed);
-      Block linear = Heads.linear(classes);
-      linear.initialize(m, DataType.FLOAT32, new Shape(1, d));
-      ParameterStore store = new ParameterStore(m, false);
-      Map<String, Parameter> params = new LinkedHashMap<>();
-      linear.getParameters().forEach(p -> params.put(p.getKey(), p.getValue()));
-      AdamW opt = new AdamW(m, PROBE_LR, 0.0);
-      int n = ytrain.length;
-      int[] order = new int[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      SplittableRandom rnd = new SplittableRandom(seed);
-      for (int e = 0; e < epochs; e++) {
-        for (int i = n - 1; i > 0; i--) {
-          int j = rnd.nextInt(i + 1);
-          int t = order[i];
-          order[i] = order[j];
-          order[j] = t;
-        }
-        for (int from = 0; from < n; from += PROBE_BATCH) {
-          int b = Math.min(PROBE_BATCH, n - from);
-          float[] xb = new float[b * d];
-          int[] yb = new int[b];
-          for (int i = 0; i < b; i++) {
-            System.arraycopy(xtrain, order[from + i] * d, xb, i * d, d);
-            yb[i] = ytrain[order[from + i]];
-          }
-          try (NDManager sm = m.newSubManager()) {
-            NDArray x = sm.create(xb, new Shape(b, d));
-            NDArray y = sm.create(yb);
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-              NDArray logits = linear.forward(store, new NDList(x), true).singletonOrThrow();
-              gc.backward(Losses.crossEntropy(logits, y, classes));
-            }
-            opt.step(params);
-          }
-        }
-      }
-      int nt = ytest.length;
-      long hits = 0;
-      for (int from = 0; from < nt; from += PROBE_BATCH) {
-        int b = Math.min(PROBE_BATCH, nt - from);
-        try (NDManager sm = m.newSubManager()) {
-          float[] xb = new float[b * d];
-          System.arraycopy(xtest, from * d, xb, 0, b * d);
-          NDArray logits = linear.forward(store, new NDList(sm.create(xb, new Shape(b, d))), false).singletonOrThrow();
-          long[] pred = logits.argMax(1).toLongArray();
-          for (int i = 0; i < b; i++) {
-            if (pred[i] == ytest[from + i]) {
-              hits++;
+      for (int from = 0; from < n; from += batch) {
+        int bs = Math.min(batch, n - from);
+        java.util.Arrays.fill(gw, 0f);
+        java.util.Arrays.fill(gb, 0f);
+        for (int k = 0; k < bs; k++) {
+          int row = order[from + k];
+          int off = row * p.d;
+          p.logits(train.x(), off, logits);
+          softmaxInPlace(logits);
+          logits[train.y()[row]] -= 1f;
+          float scale = 1f / bs;
+          for (int c = 0; c < classes; c++) {
+            float g = logits[c] * scale;
+            gb[c] += g;
+            int wo = c * p.d;
+            for (int j = 0; j < p.d; j++) {
+              gw[wo + j] += g * train.x()[off + j];
             }
           }
         }
+        p.adam(gw, gb, e.probeLearningRate());
       }
-      opt.close();
-      return (double) hits / nt;
+      if (epoch >= e.probeEpochs() - averaged) {
+        accs.add(p.accuracy(test));
+      }
     }
+    return new Result(accs.stream().mapToDouble(Double::doubleValue).average().orElse(0), List.copyOf(accs));
+  }
+
+  private void logits(float[] x, int off, float[] out) {
+    for (int c = 0; c < classes; c++) {
+      int wo = c * d;
+      float s0 = 0;
+      float s1 = 0;
+      float s2 = 0;
+      float s3 = 0;
+      int j = 0;
+      for (; j + 3 < d; j += 4) {
+        s0 += w[wo + j] * x[off + j];
+        s1 += w[wo + j + 1] * x[off + j + 1];
+        s2 += w[wo + j + 2] * x[off + j + 2];
+        s3 += w[wo + j + 3] * x[off + j + 3];
+      }
+      for (; j < d; j++) {
+        s0 += w[wo + j] * x[off + j];
+      }
+      out[c] = s0 + s1 + s2 + s3 + b[c];
+    }
+  }
+
+  private static void softmaxInPlace(float[] z) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (float v : z) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (int c = 0; c < z.length; c++) {
+      z[c] = (float) Math.exp(z[c] - max);
+      sum += z[c];
+    }
+    for (int c = 0; c < z.length; c++) {
+      z[c] = (float) (z[c] / sum);
+    }
+  }
+
+  private void adam(float[] gw, float[] gb, double lr) {
+    steps++;
+    double c1 = 1 - Math.pow(BETA1, steps);
+    double c2 = 1 - Math.pow(BETA2, steps);
+    update(w, gw, mw, vw, lr, c1, c2);
+    update(b, gb, mb, vb, lr, c1, c2);
+  }
+
+  private static void update(float[] p, float[] g, double[] m, double[] v, double lr, double c1, double c2) {
+    double step = lr / c1;
+    double sc2 = Math.sqrt(c2);
+    for (int i = 0; i < p.length; i++) {
+      m[i] = BETA1 * m[i] + (1 - BETA1) * g[i];
+      v[i] = BETA2 * v[i] + (1 - BETA2) * g[i] * g[i];
+      p[i] -= (float) (step * m[i] / (Math.sqrt(v[i]) / sc2 + EPS));
+    }
+  }
+
+  private double accuracy(Features test) {
+    float[] z = new float[classes];
+    long hits = 0;
+    for (int i = 0; i < test.n(); i++) {
+      logits(test.x(), i * d, z);
+      int best = 0;
+      for (int c = 1; c < classes; c++) {
+        if (z[c] > z[best]) {
+          best = c;
+        }
+      }
+      if (best == test.y()[i]) {
+        hits++;
+      }
+    }
+    return test.n() == 0 ? 0 : (double) hits / test.n();
   }
 }
