@@ -146,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
     int n = Math.min(ds.size(), priorSamples != null ? priorSamples : (b == Backbone.CONVNET4 ? 8192 : 1024));
     Preprocess pre = new Preprocess(28, 1, mean, std);
     List<Double> perBatch = new ArrayList<>();
-    try (PriorModel prior = BackbonePrior.random(m, new Networks.Architecture(b, true, 1, 28), 0, pre)) {
+    try (PriorModel prior = BackbonePrior.studentInit(m, new Networks.Architecture(b, true, 1, 28), 0, pre)) {
       for (int from = 0; from < n; from += batch) {
         int k = Math.min(batch, n - from);
         long t0 = System.nanoTime();

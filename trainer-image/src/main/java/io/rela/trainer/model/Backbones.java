@@ -64,12 +64,22 @@ public final class Backbones {
     int[] widths = {64, 128, 256, 512};
     for (int stage = 0; stage < 4; stage++) {
       for (int u = 0; u < units[stage]; u++) {
-        int stride = stage > 0 && u == 0 ? 2 : 1;
-        boolean project = u == 0 && (stride != 1 || bottleneck);
+        int stride = stride(stage, u);
+        boolean project = projects(stage, u, bottleneck);
         net.add(bottleneck ? bottleneckUnit(widths[stage], stride, project) : basicUnit(widths[stage], stride, project));
       }
     }
     return net.add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock());
+  }
+
+  /** Stride of unit {@code unit} of stage {@code stage}: the first unit of stages 2-4 halves the resolution. */
+  public static int stride(int stage, int unit) {
+    return stage > 0 && unit == 0 ? 2 : 1;
+  }
+
+  /** Whether that unit's shortcut is a 1x1 convolution + BatchNorm (torchvision's "downsample"). */
+  public static boolean projects(int stage, int unit, boolean bottleneck) {
+    return unit == 0 && (stride(stage, unit) != 1 || bottleneck);
   }
 
   static Block basicUnit(int width, int stride, boolean project) {

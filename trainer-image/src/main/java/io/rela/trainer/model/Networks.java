@@ -61,8 +61,8 @@ public final class Networks implements AutoCloseable {
     this.manager = parent.newSubManager();
     this.arch = arch;
     int d = arch.featureDim();
-    Engine.getInstance().setRandomSeed((int) seed);
-    parts.put(BACKBONE, init(Backbones.build(arch.backbone(), arch.cifarStem()), arch.inputShape()));
+    // the backbone first, from the seed alone: initialBackbone(seed) rebuilds exactly this one
+    parts.put(BACKBONE, initialBackbone(manager, arch, seed));
     parts.put(PROJECTOR, init(Heads.mlp(hiddenDim, projectionDim), new Shape(2, d)));
     parts.put(PREDICTOR, init(Heads.mlp(hiddenDim, projectionDim), new Shape(2, projectionDim)));
     parts.put(TRANSFER, init(Heads.linear(targetDim), new Shape(2, d)));
@@ -76,8 +76,12 @@ public final class Networks implements AutoCloseable {
     setTrainable(TRANSFER, trainTransfer);
   }
 
-  /** A lone backbone initialised with {@code seed}: the Random prior and the probe baseline. */
-  public static Block randomBackbone(NDManager manager, Architecture arch, long seed) {
+  /**
+   * The backbone a student seeded with {@code seed} starts from (the constructor builds its
+   * backbone with this method, first after seeding): the Random prior, the evaluation's
+   * untrained baseline, and the shell a checkpoint is restored into.
+   */
+  public static Block initialBackbone(NDManager manager, Architecture arch, long seed) {
     Engine.getInstance().setRandomSeed((int) seed);
     Block b = Backbones.build(arch.backbone(), arch.cifarStem());
     b.initialize(manager, DataType.FLOAT32, arch.inputShape());

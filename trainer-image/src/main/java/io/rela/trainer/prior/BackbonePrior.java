@@ -10,13 +10,13 @@ import io.rela.trainer.model.Networks;
 import io.rela.trainer.train.Checkpoint;
 
 /**
- * A prior with the student's architecture: either randomly initialised with a seed (the
- * paper's "rand" prior) or the backbone another job trained (transport). It sees images as the
- * student does (same channels and normalisation), at the prior's input size.
+ * A prior with a backbone of this project: the student's own initial network (the reference's
+ * "rand" prior: a frozen copy, in eval mode, of the backbone the student starts from), an
+ * independently seeded one, or the backbone another job trained (transport).
  */
 public final class BackbonePrior implements PriorModel {
 
-  /** Seeds the Random prior apart from the student, whose seed is the job's. */
+  /** Seeds the Independent random prior apart from the student, whose seed is the job's. */
   public static final long SEED_OFFSET = 1_000_003L;
 
   private final NDManager manager;
@@ -31,11 +31,20 @@ public final class BackbonePrior implements PriorModel {
     this.preprocess = preprocess;
   }
 
-  public static BackbonePrior random(NDManager parent, Networks.Architecture arch, long seed, Preprocess pre) {
+  /** The backbone a student seeded with {@code seed} starts from (see {@link Networks#initialBackbone}). */
+  public static BackbonePrior studentInit(NDManager parent, Networks.Architecture arch, long seed, Preprocess pre) {
     NDManager m = parent.newSubManager();
-    Networks.Architecture at = new Networks.Architecture(arch.backbone(), arch.cifarStem(), arch.channels(), pre.size());
-    Block b = Networks.randomBackbone(m, at, seed + SEED_OFFSET);
-    return new BackbonePrior(m, b, pre);
+    return new BackbonePrior(m, Networks.initialBackbone(m, atSize(arch, pre), seed), pre);
+  }
+
+  /** A network of the student's architecture seeded apart from it. */
+  public static BackbonePrior independent(NDManager parent, Networks.Architecture arch, long seed, Preprocess pre) {
+    NDManager m = parent.newSubManager();
+    return new BackbonePrior(m, Networks.initialBackbone(m, atSize(arch, pre), seed + SEED_OFFSET), pre);
+  }
+
+  private static Networks.Architecture atSize(Networks.Architecture arch, Preprocess pre) {
+    return new Networks.Architecture(arch.backbone(), arch.cifarStem(), arch.channels(), pre.size());
   }
 
   public static BackbonePrior fromCheckpoint(NDManager parent, Checkpoint.Loaded ckpt, Preprocess pre) {
@@ -43,7 +52,7 @@ public final class BackbonePrior implements PriorModel {
     Checkpoint.Meta meta = ckpt.meta;
     Networks.Architecture arch = new Networks.Architecture(io.rela.api.spec.Backbone.valueOf(meta.backbone()),
         meta.cifarStem(), meta.channels(), pre.size());
-    Block b = Networks.randomBackbone(m, arch, 0);
+    Block b = Networks.initialBackbone(m, arch, 0);
     ckpt.restoreBackbone(b, m);
     return new BackbonePrior(m, b, pre);
   }

@@ -1,6 +1,7 @@
 package io.rela.trainer.prior;
 
 import ai.djl.ndarray.NDManager;
+import io.rela.api.spec.RandomPriorInit;
 import io.rela.trainer.BadInputException;
 import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.data.Datasets;
@@ -18,7 +19,8 @@ public final class Priors {
   /** What the prior is, without loading it: part of the embedding cache key. */
   public static String identity(JobSettings s, Path priorCheckpoint) {
     return switch (s.priorType()) {
-      case Random -> "random:" + s.backbone() + ":stem=" + s.cifarStem() + ":c=" + s.channels() + ":seed=" + s.seed();
+      case Random -> "random:" + s.backbone() + ":stem=" + s.cifarStem() + ":c=" + s.channels() + ":seed=" + s.seed()
+          + (s.randomInit() == RandomPriorInit.Independent ? ":independent" : "");
       case Job -> "job:" + EmbeddingCache.digest(requireCheckpoint(priorCheckpoint));
       case TorchScript -> "torchscript:" + EmbeddingCache.digest(Paths.get(s.priorUri()));
       case ONNX -> throw unsupportedOnnx();
@@ -30,17 +32,40 @@ public final class Priors {
     Preprocess studentLike = new Preprocess(s.priorInputSize(), s.channels(), norm[0], norm[1]);
     Networks.Architecture arch = new Networks.Architecture(s.backbone(), s.cifarStem(), s.channels(), s.imageSize());
     return switch (s.priorType()) {
-      case Random -> BackbonePrior.random(manager, arch, s.seed(), studentLike);
+      case Random -> s.randomInit() == RandomPriorInit.Student
+          ? BackbonePrior.studentInit(manager, arch, s.seed(), studentLike)
+          : BackbonePrior.independent(manager, arch, s.seed(), studentLike);
       case Job -> {
         Path f = requireCheckpoint(priorCheckpoint);
         Checkpoint.Loaded c = Checkpoint.read(f).orElseThrow(() ->
             new BadInputException("spec.prior.jobRef: " + f + " is not a valid checkpoint (partial or corrupt)"));
-        Preprocess pre = new Preprocess(s.priorInputSize(), c.meta.channels(), norm[0], norm[1]);
-        yield BackbonePrior.fromCheckpoint(manager, c, pre);
+        yield BackbonePrior.fromCheckpoint(manager, c, jobPriorPreprocess(c.meta, s, norm));
       }
       case TorchScript -> TorchScriptPrior.load(Paths.get(s.priorUri()), s.priorInputSize());
       case ONNX -> throw unsupportedOnnx();
     };
+  }
+
+  /**
+   * A transported backbone sees images as it did while it was trained: its own channel count
+   * (grey repeated to three, or colour to luminance, by {@link Preprocess}) and its source
+   * dataset's normalisation, recorded in its checkpoint. Checkpoints from before that was
+   * recorded fall back to this dataset's statistics for the prior's channel count.
+   */
+  static Preprocess jobPriorPreprocess(Checkpoint.Meta meta, JobSettings s, float[][] thisDataset) {
+    int c = meta.channels();
+    if (c != 1 && c != 3) {
+      throw new BadInputException("spec.prior.jobRef: the referenced backbone takes " + c
+          + " input channels; only 1 (grey) and 3 (RGB) can be adapted from this dataset's " + s.channels());
+    }
+    float[] mean = meta.mean();
+    float[] std = meta.std();
+    if (mean == null || std == null || mean.length != c || std.length != c) {
+      float[][] fallback = Datasets.normalisation(s.format(), c);
+      mean = fallback[0];
+      std = fallback[1];
+    }
+    return new Preprocess(s.priorInputSize(), c, mean, std);
   }
 
   private static Path requireCheckpoint(Path p) {

@@ -40,9 +40,14 @@ public final class Checkpoint {
   private static final String SUFFIX = ".bin";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Counters and scalar state saved with the tensors. */
+  /**
+   * Counters and scalar state saved with the tensors, and what the backbone expects as input
+   * (channels, size and the normalisation it was trained with), so it can be used as a prior or
+   * exported without the job that trained it. {@code mean}/{@code std} are null in checkpoints
+   * written before they were recorded.
+   */
   public record Meta(int epochsDone, long step, long samplesSeen, long seed, String backbone, boolean cifarStem,
-      int channels, int imageSize, SwitchRule.State switchState) {}
+      int channels, int imageSize, SwitchRule.State switchState, float[] mean, float[] std) {}
 
   private Checkpoint() {}
 

@@ -14,7 +14,9 @@ import io.rela.trainer.data.Datasets;
 import io.rela.trainer.data.ImageDataset;
 import io.rela.trainer.data.Preprocess;
 import io.rela.trainer.data.Split;
-import io.rela.trainer.eval.LinearProbe;
+import io.rela.trainer.config.EvalSettings;
+import io.rela.trainer.eval.Evaluation;
+import io.rela.trainer.export.BackboneExport;
 import io.rela.trainer.model.Networks;
 import io.rela.trainer.prior.EmbeddingCache;
 import io.rela.trainer.prior.PriorModel;
@@ -180,36 +182,50 @@ public final class Stages implements AutoCloseable {
     return outcome;
   }
 
-  /** Linear probe of the newest checkpoint's backbone (and of a random one as the baseline). */
+  /**
+   * Evaluates the newest checkpoint's backbone (linear probe and kNN) and, as the baseline, the
+   * untrained backbone the student started from; exports the trained backbone for PyTorch.
+   */
   public ProgressReport evaluate() throws IOException {
     Checkpoint.Loaded ckpt = Checkpoint.newestValid(ws.checkpoints(), log::println)
         .orElseThrow(() -> new BadInputException(ws.checkpoints() + ": no valid checkpoint to evaluate; run the train stage first"));
     ProgressReport r = progress.current();
     r.stage = "Evaluating";
     progress.report(r);
+    EvalSettings e = s.evaluation();
     ImageDataset probeTrain = trainData();
-    if (s.evalMaxSamples() != null) {
+    if (e.maxSamples() != null) {
       probeTrain = Datasets.open(s.format(), s.trainPath(), Split.TRAIN, s.imageSize(), s.channels(), skipUnreadable)
-          .limit(s.evalMaxSamples());
+          .limit(e.maxSamples());
     }
     ImageDataset test = Datasets.open(s.format(), s.evalPath(), Split.TEST, s.imageSize(), s.channels(), skipUnreadable)
-        .limit(s.evalMaxSamples());
+        .limit(e.maxSamples());
     float[][] norm = Datasets.normalisation(s.format(), s.channels());
     Preprocess pre = new Preprocess(s.imageSize(), s.channels(), norm[0], norm[1]);
     Networks.Architecture arch = new Networks.Architecture(s.backbone(), s.cifarStem(), s.channels(), s.imageSize());
+    Evaluation evaluation = new Evaluation(e, probeTrain, test, pre, s.featureDim(), s.seed());
     long t0 = System.nanoTime();
     try (NDManager m = manager.newSubManager()) {
-      Block trained = Networks.randomBackbone(m, arch, 0);
+      Block trained = Networks.initialBackbone(m, arch, s.seed());
       ckpt.restoreBackbone(trained, m);
-      r.linearProbeAccuracy = LinearProbe.accuracy(m, trained, s.featureDim(), probeTrain, test, pre, s.probeEpochs(), s.seed());
-      if (s.randomBaseline()) {
-        Block random = Networks.randomBackbone(m, arch, s.seed() + 7);
-        r.randomBaselineAccuracy = LinearProbe.accuracy(m, random, s.featureDim(), probeTrain, test, pre, s.probeEpochs(), s.seed());
+      Evaluation.Scores mine = evaluation.score(m, trained);
+      r.linearProbeAccuracy = mine.probe().accuracy();
+      r.knnAccuracy = mine.knn();
+      if (e.randomBaseline()) {
+        Evaluation.Scores untrained = evaluation.score(m, Networks.initialBackbone(m, arch, s.seed()));
+        r.randomBaselineAccuracy = untrained.probe().accuracy();
+        r.randomBaselineKnnAccuracy = untrained.knn();
       }
+      Path export = BackboneExport.write(ws.exportDir(), trained, arch, new BackboneExport.Input(s.imageSize(), norm[0], norm[1]),
+          java.util.Map.of("job", s.name(), "checkpoint", ckpt.file.getFileName().toString(),
+              "epochs", ckpt.meta.epochsDone(), "samplesSeen", ckpt.meta.samplesSeen()));
+      r.backboneExport = export.toString();
     }
-    log.printf("linear probe: %.4f (random backbone %s) on %d test images, %.1f s%n", r.linearProbeAccuracy,
-        r.randomBaselineAccuracy == null ? "not run" : String.format("%.4f", r.randomBaselineAccuracy), test.size(),
+    log.printf("linear probe %.4f, kNN %.4f (untrained backbone: %s) on %d test images, %.1f s%n", r.linearProbeAccuracy,
+        r.knnAccuracy, r.randomBaselineAccuracy == null ? "not run"
+            : String.format("probe %.4f, kNN %.4f", r.randomBaselineAccuracy, r.randomBaselineKnnAccuracy), test.size(),
         (System.nanoTime() - t0) / 1e9);
+    log.println("backbone exported for PyTorch: " + r.backboneExport);
     r.checkpoint = ckpt.file.toString();
     r.samplesProcessed = ckpt.meta.samplesSeen();
     r.fullDataEquivalentEpochs = (double) ckpt.meta.samplesSeen() / trainData().size();

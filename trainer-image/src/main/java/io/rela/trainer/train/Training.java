@@ -149,7 +149,7 @@ public final class Training {
         boolean last = epoch + 1 == s.epochs();
         if (last || (epoch + 1) % s.checkpointEvery() == 0) {
           Checkpoint.Meta meta = new Checkpoint.Meta(epoch + 1, step, samplesSeen, s.seed(), s.backbone().name(),
-              s.cifarStem(), s.channels(), s.imageSize(), rule.state());
+              s.cifarStem(), s.channels(), s.imageSize(), rule.state(), norm[0], norm[1]);
           lastCheckpoint = Checkpoint.save(checkpointDir, meta, nets, optimizer, 2);
           end.checkpoint = lastCheckpoint.toString();
         }

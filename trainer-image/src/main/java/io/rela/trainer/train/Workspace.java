@@ -17,6 +17,11 @@ public record Workspace(Path root, Path priorCache) {
     return root.resolve("report");
   }
 
+  /** The trained backbone exported for PyTorch (safetensors + preprocessing JSON). */
+  public Path exportDir() {
+    return root.resolve("export");
+  }
+
   /** The training outcome the evaluation stage and the operator read. */
   public Path trainResult() {
     return root.resolve("train-result.json");
