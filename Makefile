@@ -12,7 +12,7 @@ BASE_IMAGE_TAR ?= $(HOME)/.cache/rela-operator/images/debian-bookworm-jre17.tar
 IMAGE_BASE ?= tar://$(BASE_IMAGE_TAR)
 IMAGE_FLAGS = -Dimages -Dimage.base=$(IMAGE_BASE)
 
-.PHONY: prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
+.PHONY: pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -20,7 +20,7 @@ help: ## list the targets
 demo: dataset trainer ## run a real ReLA job on the CPU (Fashion-MNIST, no cluster)
 	java $(JAVA_OPTS) -jar $(TRAINER_JAR) run examples/fashion-mnist-quick.yaml --report-dir target/demo-report
 
-test: dataset prometheus envtest base-image ## build everything and the images, and run every test (unit, API server, image, end to end)
+test: dataset prometheus pytorch envtest base-image ## build everything and the images, and run every test (unit, API server, image, end to end)
 	$(MVN) install $(IMAGE_FLAGS)
 
 envtest: ## build (once, cached) kube-apiserver, etcd, kubectl, kube-controller-manager and helm
@@ -45,6 +45,13 @@ prometheus: ## install Debian's prometheus (server and promtool) when missing; t
 	  else sudo apt-get install -y -q --no-install-recommends prometheus; fi; \
 	fi
 
+pytorch: ## install Debian's PyTorch (python3-torch, python3-torchvision) when missing: the trainer's tests check exports, TorchScript priors and the probe against it
+	@if ! /usr/bin/python3 -c 'import torch, torchvision' 2>/dev/null; then \
+	  echo "installing python3-torch python3-torchvision"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q python3-torch python3-torchvision || (apt-get update -q && apt-get install -y -q python3-torch python3-torchvision); \
+	  else sudo apt-get install -y -q python3-torch python3-torchvision; fi; \
+	fi
+
 base-image: ## build (once, cached) the images' base from Debian packages: bookworm + OpenJDK 17 JRE
 	@if [[ "$(IMAGE_BASE)" == tar://* ]]; then ./testinfra/base-image.sh "$(BASE_IMAGE_TAR)"; fi
 
@@ -63,12 +70,12 @@ bench: bench-compare bench-study ## trainer throughput against PyTorch, and the 
 bench-steps: dataset trainer ## Java step throughput only (BACKBONES="convnet4 resnet18")
 	./bench/run.sh
 
-bench-compare: dataset trainer ## Java vs the PyTorch reference (python3-torch), A B A B, ratios per measurement
-	@if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q python3-torch python3-torchvision; \
-	  else sudo apt-get install -y -q python3-torch python3-torchvision; fi; \
-	fi
+bench-compare: dataset trainer pytorch ## Java vs the PyTorch reference (python3-torch), A B A B, ratios per measurement
 	./bench/compare.sh
+
+bench-probe: dataset pytorch ## the reference linear probe in Java and in PyTorch on the same frozen features (all 60k/10k Fashion-MNIST): both accuracies
+	$(MVN) -q -pl trainer-image -am install -DskipTests
+	$(MVN) -pl trainer-image surefire:test -Dtest=ProbeCrossCheckTest -Drela.probe.train=60000 -Drela.probe.test=10000 -Dsurefire.failIfNoSpecifiedTests=false | grep -E 'probe cross-check|Tests run|FAIL' 
 
 bench-study: dataset trainer ## the ReLA effect on Fashion-MNIST: 7 configurations x 3 seeds, table + accuracy-vs-time chart (about 1 h)
 	mkdir -p target/study-jar && cp $(TRAINER_JAR) target/study-jar/

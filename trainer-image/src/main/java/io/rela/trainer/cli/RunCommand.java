@@ -75,16 +75,25 @@ final class RunCommand implements Callable<Integer> {
           new ReportWriter.StageSeconds((tTrain - tEmbed) / 1e9, (tEval - tTrain) / 1e9, (tEnd - tEval) / 1e9, wall));
       System.out.println();
       System.out.println("== ReLA run " + s.name() + " ==");
-      System.out.printf("linear-probe accuracy   %.2f%%%n", 100 * result.linearProbeAccuracy);
+      System.out.println("                        linear probe   kNN (k=" + s.evaluation().knnK() + ")");
+      System.out.printf("trained backbone        %6.2f%%        %6.2f%%%n", 100 * result.linearProbeAccuracy,
+          100 * result.knnAccuracy);
       if (result.randomBaselineAccuracy != null) {
-        System.out.printf("random backbone         %.2f%%  (margin %+.2f points)%n", 100 * result.randomBaselineAccuracy,
-            100 * (result.linearProbeAccuracy - result.randomBaselineAccuracy));
+        System.out.printf("untrained backbone      %6.2f%%        %6.2f%%%n", 100 * result.randomBaselineAccuracy,
+            100 * result.randomBaselineKnnAccuracy);
+        System.out.printf("margin                  %+6.2f points  %+6.2f points%n",
+            100 * (result.linearProbeAccuracy - result.randomBaselineAccuracy),
+            100 * (result.knnAccuracy - result.randomBaselineKnnAccuracy));
       }
+      System.out.printf("(probe: %s, %d epochs, Adam lr %s, batch %d, mean of the last %d epochs)%n",
+          s.evaluation().standardize() ? "standardised features" : "raw features", s.evaluation().probeEpochs(),
+          s.evaluation().probeLearningRate(), s.evaluation().probeBatchSize(), s.evaluation().averagedEpochs());
       System.out.printf("samples processed       %d (%.2f full-data epochs)%n", result.samplesProcessed, result.fullDataEquivalentEpochs);
       System.out.printf("ReLA -> BYOL switch     %s%n", result.switchedAtEpoch == null ? "never (ReLA throughout)"
           : "at epoch " + (result.switchedAtEpoch + 1) + " of " + s.epochs());
       System.out.printf("wall time               %.1f s%n", wall);
       System.out.println("report                  " + report.toAbsolutePath());
+      System.out.println("backbone for PyTorch    " + result.backboneExport);
       return 0;
     }
   }

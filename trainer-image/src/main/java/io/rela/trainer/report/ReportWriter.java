@@ -54,9 +54,10 @@ public final class ReportWriter {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n", w, h));
     sb.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", w, h));
-    String title = String.format(Locale.ROOT, "ReLA run: linear probe %.2f%% (random backbone %s)",
-        100 * nz(summary.linearProbeAccuracy),
-        summary.randomBaselineAccuracy == null ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * summary.randomBaselineAccuracy));
+    String title = String.format(Locale.ROOT, "ReLA run: linear probe %.2f%%, kNN %.2f%% (untrained backbone %s)",
+        100 * nz(summary.linearProbeAccuracy), 100 * nz(summary.knnAccuracy),
+        summary.randomBaselineAccuracy == null ? "n/a" : String.format(Locale.ROOT, "%.2f%% / %.2f%%",
+            100 * summary.randomBaselineAccuracy, 100 * nz(summary.randomBaselineKnnAccuracy)));
     sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" font-size=\"15\">%s</text>%n", left, title));
     sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#888\"/>%n", left, top, pw, ph));
     StringBuilder loss = new StringBuilder();

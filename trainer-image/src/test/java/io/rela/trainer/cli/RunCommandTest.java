@@ -25,11 +25,17 @@ class RunCommandTest {
     Path job = TestFiles.quickJob(dir, "short", 384, 2, "dataRatio: 0.5\nschedule: Constant\nconstantFraction: 0.5");
     Cli.Result r = Cli.run("run", job.toString(), "--workspace-root", dir.resolve("ws").toString(), "--quiet");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("linear-probe accuracy").contains("ReLA -> BYOL switch     at epoch 2 of 2");
+    assertThat(r.out()).contains("trained backbone").contains("untrained backbone").contains("kNN (k=20)")
+        .contains("ReLA -> BYOL switch     at epoch 2 of 2");
 
     Path ws = dir.resolve("ws/short");
     JsonNode summary = JSON.readTree(ws.resolve("report/summary.json").toFile());
     assertThat(summary.get("linearProbeAccuracy").asDouble()).isBetween(0.05, 1.0);
+    assertThat(summary.get("knnAccuracy").asDouble()).isBetween(0.05, 1.0);
+    assertThat(summary.get("randomBaselineKnnAccuracy").asDouble()).isBetween(0.05, 1.0);
+    assertThat(summary.get("backboneExport").asText()).isEqualTo(ws.resolve("export").toString());
+    assertThat(ws.resolve("export/backbone.safetensors")).isNotEmptyFile();
+    assertThat(ws.resolve("export/backbone.json")).isNotEmptyFile();
     // 2 epochs x floor(384 * 0.5) = 192 samples, in full batches of 64
     assertThat(summary.get("samplesProcessed").asLong()).isEqualTo(2 * 192);
     assertThat(summary.get("switchedAtEpoch").asInt()).isEqualTo(1);

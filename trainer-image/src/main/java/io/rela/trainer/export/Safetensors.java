@@ -1,0 +1,93 @@
+package io.rela.trainer.export;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the safetensors format (huggingface/safetensors): an 8-byte little-endian header
+ * length, a JSON header naming each tensor's dtype, shape and byte range, then the raw
+ * little-endian data. Written to a temporary file, synced and renamed into place.
+ */
+public final class Safetensors {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One tensor: float32 data, or an int64 scalar (BatchNorm's num_batches_tracked). */
+  private record Tensor(String name, String dtype, long[] shape, byte[] data) {}
+
+  private final List<Tensor> tensors = new ArrayList<>();
+  private final Map<String, String> metadata = new LinkedHashMap<>();
+
+  public Safetensors f32(String name, long[] shape, float[] values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(values);
+    long count = 1;
+    for (long s : shape) {
+      count *= s;
+    }
+    if (count != values.length) {
+      throw new IllegalArgumentException(name + ": shape holds " + count + " values, got " + values.length);
+    }
+    tensors.add(new Tensor(name, "F32", shape.clone(), b.array()));
+    return this;
+  }
+
+  public Safetensors i64Scalar(String name, long value) {
+    tensors.add(new Tensor(name, "I64", new long[0],
+        ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array()));
+    return this;
+  }
+
+  public Safetensors metadata(String key, String value) {
+    metadata.put(key, value);
+    return this;
+  }
+
+  public void write(Path file) throws IOException {
+    Map<String, Object> header = new LinkedHashMap<>();
+    if (!metadata.isEmpty()) {
+      header.put("__metadata__", metadata);
+    }
+    long offset = 0;
+    for (Tensor t : tensors) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("dtype", t.dtype);
+      e.put("shape", t.shape);
+      e.put("data_offsets", new long[] {offset, offset + t.data.length});
+      header.put(t.name, e);
+      offset += t.data.length;
+    }
+    byte[] json = JSON.writeValueAsBytes(header);
+    // pad the header with spaces so the data starts 8-byte aligned, as the reference writer does
+    int padded = (json.length + 7) / 8 * 8;
+    byte[] head = new byte[padded];
+    System.arraycopy(json, 0, head, 0, json.length);
+    java.util.Arrays.fill(head, json.length, padded, (byte) ' ');
+    Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      OutputStream out = Channels.newOutputStream(ch);
+      out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+      out.write(head);
+      for (Tensor t : tensors) {
+        out.write(t.data);
+      }
+      out.flush();
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+}
