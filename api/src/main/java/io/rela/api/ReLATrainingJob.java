@@ -1,6 +1,7 @@
 package io.rela.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -29,12 +30,19 @@ import io.rela.api.status.ReLATrainingJobStatus;
 @AdditionalPrinterColumn(name = "Loss", jsonPath = ".status.progress.loss", type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(name = "Accuracy", jsonPath = ".status.results.linearProbeAccuracy", type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+// the operator names its Jobs <name>-embed/-train/-eval, and the Job controller puts a Job's
+// name into a label of its pods, which holds at most 63 characters
+@ValidationRule(value = "size(self.metadata.name) <= " + ReLATrainingJob.MAX_NAME_LENGTH,
+    message = "metadata.name must be at most " + ReLATrainingJob.MAX_NAME_LENGTH + " characters: the operator names its"
+        + " Jobs <name>-embed, <name>-train and <name>-eval, and a Job's name must fit a 63-character label")
 public class ReLATrainingJob extends CustomResource<ReLATrainingJobSpec, ReLATrainingJobStatus>
     implements Namespaced {
 
   public static final String GROUP = "rela.io";
   public static final String VERSION = "v1alpha1";
   public static final String CRD_NAME = "relatrainingjobs." + GROUP;
+  /** 63 (a label value) minus the longest Job suffix, "-embed". */
+  public static final int MAX_NAME_LENGTH = 57;
 
   @Override
   protected ReLATrainingJobStatus initStatus() {

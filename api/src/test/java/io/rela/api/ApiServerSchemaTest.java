@@ -67,7 +67,15 @@ class ApiServerSchemaTest {
         Arguments.of("torchscript-without-uri", "prior:\n    type: TorchScript", "spec.prior.uri"),
         Arguments.of("job-prior-without-ref", "prior:\n    type: Job", "spec.prior.jobRef"),
         Arguments.of("jobref-with-random", "prior:\n    type: Random\n    jobRef:\n      name: other", "spec.prior.jobRef"),
-        Arguments.of("bad-memory", "resources:\n    memory: lots", "spec.resources.memory"));
+        Arguments.of("bad-memory", "resources:\n    memory: lots", "spec.resources.memory"),
+        Arguments.of("hostpath-dataset", "dataset:\n    format: FashionMNIST\n    path: /data\n    volume:\n      name: d\n      hostPath:\n        path: /etc",
+            "spec.dataset.volume"),
+        Arguments.of("secret-dataset", "dataset:\n    format: FashionMNIST\n    path: /data\n    volume:\n      name: d\n      secret:\n        secretName: s",
+            "spec.dataset.volume"),
+        Arguments.of("csi-secret-dataset", "dataset:\n    format: FashionMNIST\n    path: /data\n    volume:\n      name: d\n      csi:\n"
+            + "        driver: x\n        nodePublishSecretRef:\n          name: s", "spec.dataset.volume"),
+        Arguments.of("a-name-of-fifty-eight-characters-is-one-too-long-for-jobsx", "rela:\n    dataRatio: 0.5",
+            "at most 57 characters"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -79,15 +87,37 @@ class ApiServerSchemaTest {
         metadata:
           name: %s
         spec:
-          dataset:
-            format: FashionMNIST
-            path: /data
           %s
-        """.formatted(name, specPart.replace("\n", "\n  "));
+        """.formatted(name, (specPart.startsWith("dataset:") ? specPart
+            : "dataset:\n    format: FashionMNIST\n    path: /data\n" + specPart).replace("\n", "\n  "));
     ProcessRunner.Result r = api.applyYaml(NS, yaml);
     assertThat(r.exitCode()).as("kubectl apply of %s should fail", name).isNotZero();
     assertThat(r.stderr()).contains("is invalid").contains(field);
     assertThat(api.client().resources(ReLATrainingJob.class).inNamespace(NS).withName(name).get()).isNull();
+  }
+
+  @Test
+  void dataSourcesAndTheLongestNameAreAccepted(KubeApiServer api) throws Exception {
+    String name = "a-name-of-fifty-seven-characters-fits-every-owned-job-xxx";
+    assertThat(name).hasSize(ReLATrainingJob.MAX_NAME_LENGTH);
+    String yaml = """
+        apiVersion: rela.io/v1alpha1
+        kind: ReLATrainingJob
+        metadata:
+          name: %s
+        spec:
+          dataset:
+            format: FashionMNIST
+            path: /data
+            volume:
+              name: data
+              persistentVolumeClaim:
+                claimName: datasets
+                readOnly: true
+        """.formatted(name);
+    api.applyYaml(NS, yaml).assertSuccess();
+    api.applyYaml(NS, yaml.replace(name, "nfs-data").replace("persistentVolumeClaim:\n        claimName: datasets\n        readOnly: true",
+        "nfs:\n        server: nfs.example\n        path: /export/datasets")).assertSuccess();
   }
 
   @Test

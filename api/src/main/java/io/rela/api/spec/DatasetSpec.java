@@ -5,10 +5,28 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Volume;
 
-/** Where the training images are and how they are stored. */
+/**
+ * Where the training images are and how they are stored. The volume is limited to data
+ * sources: a user allowed to create ReLATrainingJobs but not pods must not get a node's files
+ * (hostPath), the namespace's Secrets or ConfigMaps, or service-account tokens (projected)
+ * mounted into a pod through the operator.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.volume) || has(self.volume.persistentVolumeClaim) || has(self.volume.nfs)"
+    + " || has(self.volume.csi) || has(self.volume.ephemeral)",
+    message = "must be a data source: persistentVolumeClaim, nfs, csi or ephemeral (hostPath, secret, configMap,"
+        + " projected, downwardAPI, emptyDir and the other volume types are refused)", fieldPath = ".volume")
+@ValidationRule(value = "!has(self.volume) || !(has(self.volume.hostPath) || has(self.volume.secret)"
+    + " || has(self.volume.configMap) || has(self.volume.projected) || has(self.volume.downwardAPI)"
+    + " || has(self.volume.emptyDir) || has(self.volume.gitRepo) || has(self.volume.flexVolume))",
+    message = "hostPath, secret, configMap, projected, downwardAPI, emptyDir, gitRepo and flexVolume volumes are refused:"
+        + " the dataset must come from a persistentVolumeClaim, nfs, csi or ephemeral volume", fieldPath = ".volume")
+@ValidationRule(value = "!has(self.volume) || !has(self.volume.csi) || !has(self.volume.csi.nodePublishSecretRef)",
+    message = "csi.nodePublishSecretRef is refused: a dataset volume may not use the namespace's Secrets",
+    fieldPath = ".volume")
 public class DatasetSpec {
 
   /** Storage format of the dataset. */
@@ -26,7 +44,7 @@ public class DatasetSpec {
   public String evalPath;
 
   /** Volume that holds the dataset. */
-  @JsonPropertyDescription("Volume holding the dataset, mounted read-only at /data. Any core/v1 volume source (persistentVolumeClaim, nfs, csi, ...); its name is ignored.")
+  @JsonPropertyDescription("Volume holding the dataset, mounted read-only at /data: a persistentVolumeClaim, nfs, csi (without nodePublishSecretRef) or ephemeral volume source; hostPath, secret, configMap, projected and the other types are refused. Its name is ignored.")
   public Volume volume;
 
   /** Student input size. */
