@@ -78,10 +78,9 @@ class ApiServerSchemaTest {
             "at most 57 characters"));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("invalidJobs")
-  void invalidJobsAreRefusedNamingTheField(String name, String specPart, String field, KubeApiServer api) throws Exception {
-    String yaml = """
+  /** A job named {@code name} whose spec is {@code specPart} (YAML at spec level), with a FashionMNIST dataset unless it sets one. */
+  private static String job(String name, String specPart) {
+    return """
         apiVersion: rela.io/v1alpha1
         kind: ReLATrainingJob
         metadata:
@@ -90,7 +89,12 @@ class ApiServerSchemaTest {
           %s
         """.formatted(name, (specPart.startsWith("dataset:") ? specPart
             : "dataset:\n    format: FashionMNIST\n    path: /data\n" + specPart).replace("\n", "\n  "));
-    ProcessRunner.Result r = api.applyYaml(NS, yaml);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidJobs")
+  void invalidJobsAreRefusedNamingTheField(String name, String specPart, String field, KubeApiServer api) throws Exception {
+    ProcessRunner.Result r = api.applyYaml(NS, job(name, specPart));
     assertThat(r.exitCode()).as("kubectl apply of %s should fail", name).isNotZero();
     assertThat(r.stderr()).contains("is invalid").contains(field);
     assertThat(api.client().resources(ReLATrainingJob.class).inNamespace(NS).withName(name).get()).isNull();
@@ -100,24 +104,12 @@ class ApiServerSchemaTest {
   void dataSourcesAndTheLongestNameAreAccepted(KubeApiServer api) throws Exception {
     String name = "a-name-of-fifty-seven-characters-fits-every-owned-job-xxx";
     assertThat(name).hasSize(ReLATrainingJob.MAX_NAME_LENGTH);
-    String yaml = """
-        apiVersion: rela.io/v1alpha1
-        kind: ReLATrainingJob
-        metadata:
-          name: %s
-        spec:
-          dataset:
-            format: FashionMNIST
-            path: /data
-            volume:
-              name: data
-              persistentVolumeClaim:
-                claimName: datasets
-                readOnly: true
-        """.formatted(name);
-    api.applyYaml(NS, yaml).assertSuccess();
-    api.applyYaml(NS, yaml.replace(name, "nfs-data").replace("persistentVolumeClaim:\n        claimName: datasets\n        readOnly: true",
-        "nfs:\n        server: nfs.example\n        path: /export/datasets")).assertSuccess();
+    String pvc = "dataset:\n    format: FashionMNIST\n    path: /data\n    volume:\n      name: data\n"
+        + "      persistentVolumeClaim:\n        claimName: datasets\n        readOnly: true";
+    String nfs = "dataset:\n    format: FashionMNIST\n    path: /data\n    volume:\n      name: data\n"
+        + "      nfs:\n        server: nfs.example\n        path: /export/datasets";
+    api.applyYaml(NS, job(name, pvc)).assertSuccess();
+    api.applyYaml(NS, job("nfs-data", nfs)).assertSuccess();
   }
 
   @Test

@@ -87,13 +87,14 @@ final class RunCommand implements Callable<Integer> {
       }
       System.out.printf("(probe: %s, %d epochs, Adam lr %s, batch %d, mean of the last %d epochs)%n",
           s.evaluation().standardize() ? "standardised features" : "raw features", s.evaluation().probeEpochs(),
-          s.evaluation().probeLearningRate(), s.evaluation().probeBatchSize(), s.evaluation().averagedEpochs());
+          java.math.BigDecimal.valueOf(s.evaluation().probeLearningRate()).toPlainString(), s.evaluation().probeBatchSize(),
+          s.evaluation().averagedEpochs());
       System.out.printf("samples processed       %d (%.2f full-data epochs)%n", result.samplesProcessed, result.fullDataEquivalentEpochs);
       System.out.printf("ReLA -> BYOL switch     %s%n", result.switchedAtEpoch == null ? "never (ReLA throughout)"
           : "at epoch " + (result.switchedAtEpoch + 1) + " of " + s.epochs());
       System.out.printf("wall time               %.1f s%n", wall);
       System.out.println("report                  " + report.toAbsolutePath());
-      System.out.println("backbone for PyTorch    " + result.backboneExport);
+      System.out.println("backbone for PyTorch    " + Path.of(result.backboneExport).toAbsolutePath());
       return 0;
     }
   }
