@@ -12,10 +12,10 @@ BASE_IMAGE_TAR ?= $(HOME)/.cache/rela-operator/images/debian-bookworm-jre17.tar
 IMAGE_BASE ?= tar://$(BASE_IMAGE_TAR)
 IMAGE_FLAGS = -Dimages -Dimage.base=$(IMAGE_BASE)
 
-.PHONY: pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
+.PHONY: libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 demo: dataset trainer ## run a real ReLA job on the CPU (Fashion-MNIST, no cluster)
 	java $(JAVA_OPTS) -jar $(TRAINER_JAR) run examples/fashion-mnist-quick.yaml --report-dir target/demo-report
@@ -91,6 +91,24 @@ bench-operator: envtest ## 1,000 ReLATrainingJobs against the real API server: t
 
 chart-golden: ## regenerate the chart's helm-template golden files after an intended change
 	UPDATE_GOLDEN=1 $(MVN) -q -pl operator surefire:test -Dtest=ChartTest#templatesMatchTheGoldenFiles
+
+# --- GPU preparation: the trainer on PyTorch 2.11 (the GPU machine's release) through DJL's JNI built for it
+TORCH211 ?= $(HOME)/.cache/rela-operator/torch-2.11
+TORCH211_ENV = PYTORCH_LIBRARY_PATH=$(TORCH211)/cpu-runtime PYTORCH_VERSION=2.11.0 PYTORCH_FLAVOR=cpu
+
+libtorch-2.11: ## PyTorch 2.11.0 from PyPI and DJL's JNI built against it, cached (DJL_SRC=<DJL v0.36.0 checkout>)
+	DJL_SRC="$(DJL_SRC)" ./bench/gpu/libtorch.sh
+
+test-trainer-torch211: libtorch-2.11 dataset pytorch ## the trainer's unit tests on libtorch 2.11 (CPU) instead of DJL's bundled 2.7.1
+	$(MVN) -q -pl trainer-image -am install -DskipTests
+	$(TORCH211_ENV) $(MVN) -pl trainer-image surefire:test -Dtest='!TrainerImageIT'
+
+gpu-bundle: libtorch-2.11 trainer ## what bench/gpu/run.sh carries to a GPU machine (GPU_REFERENCE=<byol_rela_step_gpu.py>): target/gpu-bundle
+	GPU_REFERENCE="$(GPU_REFERENCE)" ./bench/gpu/bundle.sh
+
+bench-gpu-dry-run: gpu-bundle pytorch ## bench/gpu/run.sh end to end on the CPU, tiny sizes, Java on libtorch 2.11 and Debian's PyTorch
+	TORCH_LIB=$(TORCH211)/cpu-runtime TORCH_VERSION=2.11.0 PYTHON=/usr/bin/python3 ROUNDS=1 OUT=target/gpu-dry-run \
+	  ./bench/gpu/run.sh --quick --cpu
 
 clean: ## remove build output (keeps the binary cache)
 	$(MVN) -q clean
