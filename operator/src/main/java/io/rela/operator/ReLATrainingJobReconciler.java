@@ -182,6 +182,7 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
     // validate: a Job prior needs its source job finished
     String priorClaim = null;
     String priorCheckpoint = null;
+    String priorJobUid = null;
     if (job.getSpec().prior != null && job.getSpec().prior.type == PriorType.Job) {
       String ref = job.getSpec().prior.jobRef.name;
       ReLATrainingJob source = client.resources(ReLATrainingJob.class).inNamespace(job.getMetadata().getNamespace()).withName(ref).get();
@@ -191,10 +192,11 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
             "Waiting for ReLATrainingJob " + ref + " to succeed: its trained backbone is this job's prior.", seen.progress, prior), true);
       }
       priorClaim = WorkspaceClaim.name(source);
+      priorJobUid = source.getMetadata().getUid();
       priorCheckpoint = source.getStatus().results.checkpoint.replaceFirst("^" + TrainerConfigMap.WORKSPACE_MOUNT, TrainerConfigMap.PRIOR_JOB_MOUNT);
     }
     String cacheKey = PriorCache.shared(job) ? PriorCache.key(job) : null;
-    TrainerConfig config = TrainerConfigMap.render(job, cacheKey, priorCheckpoint, settings.trainerMetricsPort());
+    TrainerConfig config = TrainerConfigMap.render(job, priorCheckpoint, priorJobUid, settings.trainerMetricsPort());
     refuseSpecChangeWhileRunning(job, seen, gen);
 
     StageState embed = StageState.of(seen.jobs.get(StageJob.Kind.EMBED), seen.pods.get(StageJob.Kind.EMBED));

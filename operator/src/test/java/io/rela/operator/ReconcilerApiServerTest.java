@@ -234,6 +234,31 @@ class ReconcilerApiServerTest {
   }
 
   @Test
+  void aJobPriorIsIdentifiedByItsSourceUidAndTheTrainerChoosesTheCacheKey() throws Exception {
+    String ns = op.namespace("transport", Map.of());
+    apply(ns, quickJob("source", ""));
+    op.throughEmbedding(ns, "source");
+    op.completeJob(ns, "source-train");
+    op.awaitBatchJob(ns, "source-eval");
+    ProgressReport done = report(10, "BYOL");
+    done.stage = "Done";
+    done.linearProbeAccuracy = 0.8;
+    done.checkpoint = "/workspace/checkpoints/checkpoint-epoch-000010.bin";
+    writeProgress(ns, "source", done);
+    op.completeJob(ns, "source-eval");
+    ReLATrainingJob source = op.awaitJob(ns, "source", x -> x.getStatus().stage == Stage.Succeeded);
+    apply(ns, quickJob("student", "  prior:\n    type: Job\n    jobRef:\n      name: source\n"));
+    op.awaitBatchJob(ns, "student-embed");
+    String yaml = op.client.configMaps().inNamespace(ns).withName("student-config").get().getData()
+        .get(io.rela.api.contract.TrainerConfig.CONFIG_MAP_KEY);
+    var config = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+        .readValue(yaml, io.rela.api.contract.TrainerConfig.class);
+    assertThat(config.priorJobUid).isEqualTo(source.getMetadata().getUid());
+    assertThat(config.priorCheckpoint).endsWith("checkpoint-epoch-000010.bin");
+    assertThat(config.priorCacheKey).as("the trainer keys the cache by content").isNull();
+  }
+
+  @Test
   void suspendAndResume() throws Exception {
     String ns = op.namespace("suspend", Map.of());
     apply(ns, quickJob("pausable", ""));

@@ -26,10 +26,15 @@ public class TrainerConfig {
   public String workspaceDir;
   /** Folder of the shared prior-embedding cache (the workspace when no cache claim is set). */
   public String priorCacheDir;
-  /** Key of the prior embedding in the cache; the trainer derives one from the data when unset. */
+  /**
+   * Ignored: the trainer computes the cache key from content ({@link PriorCacheKey}). Kept so
+   * configs rendered by older operators still parse.
+   */
   public String priorCacheKey;
   /** Checkpoint of the job named by spec.prior.jobRef, when the prior is a Job. */
   public String priorCheckpoint;
+  /** UID of the job named by spec.prior.jobRef: part of the prior's identity in the cache key. */
+  public String priorJobUid;
   /** ConfigMap the trainer writes its progress to; unset outside a cluster. */
   public String progressConfigMap;
   /** Port of the trainer's Prometheus endpoint; 0 disables it. */

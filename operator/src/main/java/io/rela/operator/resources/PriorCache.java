@@ -11,11 +11,13 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * The key of a job's prior embedding in the shared cache, derived from what determines the
- * embedding: the dataset (format, path, volume, sample limit), the prior (type, file, job,
- * seed, architecture) and the input size. The operator hands it to the trainer, and records
- * finished keys in a per-namespace index ConfigMap so a later job with the same key skips the
- * embedding stage.
+ * The operator's index of finished embeddings: a key derived from the spec (dataset, prior,
+ * input size), recorded in a per-namespace ConfigMap when an embedding stage succeeds, so a
+ * later job with the same spec skips its embedding stage. It only decides whether to run that
+ * stage: the trainer addresses the cache by a key made from content
+ * ({@link io.rela.api.contract.PriorCacheKey}: file digests, the source job's UID) and embeds
+ * in the train pod whatever the entry lacks, so a prior file replaced at the same path is never
+ * served stale.
  */
 public final class PriorCache {
 

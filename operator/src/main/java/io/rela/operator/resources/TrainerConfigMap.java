@@ -32,7 +32,11 @@ public final class TrainerConfigMap {
     return job.getMetadata().getName() + "-config";
   }
 
-  public static TrainerConfig render(ReLATrainingJob job, String priorCacheKey, String priorCheckpoint, int metricsPort) {
+  /**
+   * The trainer's config. No cache key: the trainer computes it from content (the operator
+   * cannot read the prior file or the dataset). A Job prior's UID goes in as part of its identity.
+   */
+  public static TrainerConfig render(ReLATrainingJob job, String priorCheckpoint, String priorJobUid, int metricsPort) {
     TrainerConfig c = new TrainerConfig();
     c.namespace = job.getMetadata().getNamespace();
     c.jobName = job.getMetadata().getName();
@@ -40,8 +44,8 @@ public final class TrainerConfigMap {
     c.workspaceDir = WORKSPACE_MOUNT;
     c.priorCacheDir = job.getSpec().prior != null && job.getSpec().prior.cacheClaimName != null
         ? PRIOR_CACHE_MOUNT : WORKSPACE_MOUNT + "/prior-cache";
-    c.priorCacheKey = priorCacheKey;
     c.priorCheckpoint = priorCheckpoint;
+    c.priorJobUid = priorJobUid;
     c.progressConfigMap = ProgressConfigMap.name(job);
     c.metricsPort = metricsPort;
     return c;

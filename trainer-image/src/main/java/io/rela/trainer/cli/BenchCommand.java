@@ -80,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
     for (int i = 0; i < y.length; i++) {
       y[i] = (float) rnd.nextGaussian();
     }
-    TargetReducer.Targets targets = new TargetReducer.Targets(y, ds.size(), d, new double[0]);
+    TargetReducer.Targets targets = TargetReducer.Targets.of(y, d);
     float[] mean = {0.2860f};
     float[] std = {0.3530f};
     Augmentation relaAug = new Augmentation(AugmentationParams.rela(), 28, mean, std);

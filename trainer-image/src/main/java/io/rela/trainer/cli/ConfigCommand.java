@@ -40,7 +40,7 @@ abstract class ConfigCommand implements Callable<Integer> {
     Path priorCkpt = cfg.priorCheckpoint == null ? null : Path.of(cfg.priorCheckpoint);
     try (Progress progress = common.progress(cfg.jobName, ws, cfg.metricsPort, clusterSink(cfg));
         Stages stages = new Stages(s, ws, priorCkpt, progress, System.out, common.skipUnreadable)) {
-      return run(stages.withCacheKey(cfg.priorCacheKey), s);
+      return run(stages.withPriorJobUid(cfg.priorJobUid), s);
     }
   }
 

@@ -99,7 +99,7 @@ final class GpuBenchCommand implements Callable<Integer> {
     int d = arch.featureDim();
     List<Batch> pool = syntheticBatches(b, c.size(), 4);
     float[] table = gaussian(new SplittableRandom(1), (long) b * c.targetDim());
-    TargetReducer.Targets targets = new TargetReducer.Targets(table, b, c.targetDim(), new double[0]);
+    TargetReducer.Targets targets = TargetReducer.Targets.of(table, c.targetDim());
     List<Map<String, Object>> rows = new ArrayList<>();
     try (NDManager m = NDManager.newBaseManager(device);
         Networks nets = new Networks(m, arch, 2 * d, 256, c.targetDim(), CLASSES, false, 0)) {

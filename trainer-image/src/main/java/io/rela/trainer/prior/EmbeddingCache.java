@@ -1,46 +1,60 @@
 package io.rela.trainer.prior;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rela.api.contract.PriorCacheKey;
 import io.rela.trainer.BadInputException;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import io.rela.trainer.rela.RowBlocks;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.UUID;
+import java.util.zip.CRC32C;
 
 /**
- * Prior embeddings on disk under a key of (dataset identity, prior identity, input size), so
- * each combination is computed once and reused by every later job. A pass may be split into
- * shards (one file each, written atomically); the entry is complete when every shard is.
+ * Prior embeddings on disk under a content key ({@link PriorCacheKey}), so each combination of
+ * dataset, prior and input size is computed once and reused by every later job. A pass may be
+ * split into shards, one file each.
+ *
+ * <p>Shards are published so that readers never see a partial or foreign file, even with
+ * several writers on a shared volume: each writer streams into a temporary file of its own
+ * (process id and a random suffix), records the payload's CRC-32C in the header, syncs, and
+ * renames into place only when no valid shard is there yet (publish once; embeddings of one key
+ * are deterministic, so whichever complete file lands is the right one). A reader checks the
+ * header and length before use and the checksum while streaming; a shard that fails either is
+ * treated as missing and embedded again.
+ *
+ * <p>Shard layout: magic {@code RELAEMB2}, rows (int64), d (int32), CRC-32C of the payload
+ * (int64), then rows x d little-endian float32.
  */
 public final class EmbeddingCache {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final byte[] MAGIC = "RELAEMB2".getBytes(StandardCharsets.US_ASCII);
+  static final int HEADER = 8 + 8 + 4 + 8;
+  /** Rows per block when streaming a shard back. */
+  private static final int BLOCK_ROWS = 4096;
+
   private final Path root;
 
   public EmbeddingCache(Path root) {
     this.root = root;
   }
 
+  /** The cache key of a dataset, prior and input size: {@link PriorCacheKey#of}. */
   public static String key(String datasetIdentity, String priorIdentity, int inputSize) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] h = sha.digest((datasetIdentity + "\n" + priorIdentity + "\n" + inputSize).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(h, 0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return PriorCacheKey.of(datasetIdentity, priorIdentity, inputSize);
   }
 
   /** SHA-256 of a file's bytes (prior weights), for identities. */
@@ -63,19 +77,18 @@ public final class EmbeddingCache {
     return root.resolve(key);
   }
 
-  static Path shardFile(Path dir, int shard, int shards) {
+  public static Path shardFile(Path dir, int shard, int shards) {
     return dir.resolve(String.format("shard-%04d-of-%04d.f32", shard, shards));
   }
 
   /** Rows [from, to) of shard {@code shard} of {@code shards} for N samples. */
-  public static int[] shardRange(int n, int shard, int shards) {
-    long from = (long) n * shard / shards;
-    long to = (long) n * (shard + 1) / shards;
-    return new int[] {(int) from, (int) to};
+  public static long[] shardRange(long n, int shard, int shards) {
+    return new long[] {n * shard / shards, n * (shard + 1) / shards};
   }
 
+  /** Whether the shard is there with a sound header and the length it announces (the checksum is verified on read). */
   public boolean hasShard(String key, int shard, int shards) {
-    return Files.isRegularFile(shardFile(dir(key), shard, shards));
+    return header(shardFile(dir(key), shard, shards)) != null;
   }
 
   public boolean isComplete(String key, int shards) {
@@ -87,61 +100,206 @@ public final class EmbeddingCache {
     return true;
   }
 
-  /** Writes one shard: header (rows, d), then rows x d little-endian floats; atomically. */
-  public void writeShard(String key, int shard, int shards, float[] rows, int count, int d, Map<String, Object> info)
-      throws IOException {
-    Path dir = dir(key);
-    Files.createDirectories(dir);
-    Path target = shardFile(dir, shard, shards);
-    Path tmp = dir.resolve(target.getFileName() + ".tmp");
-    try (OutputStream os = Files.newOutputStream(tmp); DataOutputStream out = new DataOutputStream(os)) {
-      out.writeInt(count);
-      out.writeInt(d);
-      ByteBuffer buf = ByteBuffer.allocate(count * d * 4).order(ByteOrder.LITTLE_ENDIAN);
-      buf.asFloatBuffer().put(rows, 0, count * d);
-      out.write(buf.array());
-    }
-    move(tmp, target);
-    Path meta = dir.resolve("meta.json");
-    if (!Files.exists(meta)) {
-      Path mt = dir.resolve("meta.json." + shard + ".tmp");
-      Files.writeString(mt, JSON.writeValueAsString(info));
-      move(mt, meta);
+  /** Header of a shard file: {rows, d, crc}, or null when absent, foreign, torn or of another length. */
+  static long[] header(Path f) {
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+      ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+      while (h.hasRemaining() && ch.read(h) >= 0) {
+        // read the whole header
+      }
+      if (h.hasRemaining()) {
+        return null;
+      }
+      h.flip();
+      byte[] magic = new byte[MAGIC.length];
+      h.get(magic);
+      long rows = h.getLong();
+      int d = h.getInt();
+      long crc = h.getLong();
+      if (!java.util.Arrays.equals(magic, MAGIC) || rows < 0 || d <= 0 || ch.size() != HEADER + rows * d * 4L) {
+        return null;
+      }
+      return new long[] {rows, d, crc};
+    } catch (IOException e) {
+      return null;
     }
   }
 
-  /** The merged N x d matrix of every shard, row-major. */
-  public float[] readAll(String key, int shards, int[] dimOut) throws IOException {
+  /** Starts writing one shard of {@code rows} rows of dimension {@code d}. */
+  public ShardWriter openShard(String key, int shard, int shards, long rows, int d) throws IOException {
     Path dir = dir(key);
-    int total = 0;
-    int d = -1;
-    float[][] parts = new float[shards][];
-    for (int i = 0; i < shards; i++) {
-      Path f = shardFile(dir, i, shards);
-      try (DataInputStream in = new DataInputStream(Files.newInputStream(f))) {
-        int rows = in.readInt();
-        int dim = in.readInt();
-        if (rows < 0 || dim <= 0 || (d >= 0 && dim != d)) {
-          throw new BadInputException(f + ": corrupt embedding shard header (" + rows + " x " + dim + ")");
-        }
-        d = dim;
-        byte[] body = in.readNBytes(rows * dim * 4);
-        if (body.length != rows * dim * 4) {
-          throw new BadInputException(f + ": truncated embedding shard (" + body.length + " of " + rows * dim * 4 + " bytes)");
-        }
-        parts[i] = new float[rows * dim];
-        ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(parts[i]);
-        total += rows;
+    Files.createDirectories(dir);
+    return new ShardWriter(dir, shardFile(dir, shard, shards), rows, d);
+  }
+
+  /** A shard being written to its own temporary file; {@link #close} without publishing deletes it. */
+  public static final class ShardWriter implements AutoCloseable {
+    private final Path dir;
+    private final Path target;
+    private final Path tmp;
+    private final FileChannel ch;
+    private final long rows;
+    private final int d;
+    private final CRC32C crc = new CRC32C();
+    private long written;
+    private boolean done;
+
+    ShardWriter(Path dir, Path target, long rows, int d) throws IOException {
+      this.dir = dir;
+      this.target = target;
+      this.rows = rows;
+      this.d = d;
+      this.tmp = dir.resolve(target.getFileName() + "." + ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".tmp");
+      this.ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      ch.position(HEADER);
+    }
+
+    /** Appends {@code count} rows from {@code data} (row-major). */
+    public void append(float[] data, int count) throws IOException {
+      if (written + count > rows) {
+        throw new IllegalStateException(target + ": more rows than announced (" + rows + ")");
+      }
+      ByteBuffer b = ByteBuffer.allocate(count * d * 4).order(ByteOrder.LITTLE_ENDIAN);
+      b.asFloatBuffer().put(data, 0, count * d);
+      crc.update(b.array(), 0, b.capacity());
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      written += count;
+    }
+
+    /**
+     * Completes the file and renames it into place unless a valid shard is already there.
+     * Returns whether this writer's file was the one published.
+     */
+    public boolean publish(Map<String, Object> info) throws IOException {
+      if (written != rows) {
+        throw new IllegalStateException(target + ": " + written + " of " + rows + " rows written");
+      }
+      ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+      h.put(MAGIC).putLong(rows).putInt(d).putLong(crc.getValue()).flip();
+      ch.write(h, 0);
+      ch.force(true);
+      ch.close();
+      done = true;
+      boolean mine = publishOnce(tmp, target);
+      publishOnce(JSON.writeValueAsBytes(info), dir.resolve("meta.json"));
+      syncDir(dir);
+      return mine;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (ch.isOpen()) {
+        ch.close();
+      }
+      if (!done) {
+        Files.deleteIfExists(tmp);
       }
     }
-    float[] all = new float[total * d];
-    int off = 0;
-    for (float[] p : parts) {
-      System.arraycopy(p, 0, all, off, p.length);
-      off += p.length;
+  }
+
+  private static boolean publishOnce(Path tmp, Path target) throws IOException {
+    if (header(target) != null) {
+      Files.deleteIfExists(tmp);
+      return false;
     }
-    dimOut[0] = d;
-    return all;
+    move(tmp, target);
+    return true;
+  }
+
+  private static void publishOnce(byte[] bytes, Path target) throws IOException {
+    if (Files.exists(target)) {
+      return;
+    }
+    Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".tmp");
+    Files.write(tmp, bytes);
+    move(tmp, target);
+  }
+
+  private static void syncDir(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // some file systems cannot sync a directory; the rename itself is still atomic
+    }
+  }
+
+  /** Removes a shard that failed verification, so it is embedded again. */
+  public void discard(Path shard) throws IOException {
+    Files.deleteIfExists(shard);
+  }
+
+  /** A shard whose payload does not match its checksum. */
+  public static final class CorruptShardException extends IOException {
+    public final Path file;
+
+    CorruptShardException(Path file, String why) {
+      super(file + ": " + why);
+      this.file = file;
+    }
+  }
+
+  /**
+   * Every shard of a complete entry as one N x d matrix, streamed in blocks and verified
+   * against each shard's checksum as it is read (a mismatch throws {@link CorruptShardException}
+   * after the shard's last block, before the caller's result is used).
+   */
+  public RowBlocks rows(String key, int shards) throws IOException {
+    Path dir = dir(key);
+    long n = 0;
+    int d = -1;
+    long[][] headers = new long[shards][];
+    for (int i = 0; i < shards; i++) {
+      Path f = shardFile(dir, i, shards);
+      long[] h = header(f);
+      if (h == null) {
+        throw new CorruptShardException(f, "missing, torn or not an embedding shard");
+      }
+      if (d >= 0 && h[1] != d) {
+        throw new CorruptShardException(f, "dimension " + h[1] + " differs from the other shards' " + d);
+      }
+      d = (int) h[1];
+      n += h[0];
+      headers[i] = h;
+    }
+    long total = n;
+    int dim = d;
+    return new RowBlocks() {
+      @Override public long n() { return total; }
+      @Override public int d() { return dim; }
+      @Override public void forEach(Visitor v) throws IOException {
+        long first = 0;
+        for (int i = 0; i < shards; i++) {
+          Path f = shardFile(dir, i, shards);
+          CRC32C crc = new CRC32C();
+          try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            ch.position(HEADER);
+            long left = headers[i][0];
+            ByteBuffer b = ByteBuffer.allocate(BLOCK_ROWS * dim * 4).order(ByteOrder.LITTLE_ENDIAN);
+            float[] block = new float[BLOCK_ROWS * dim];
+            while (left > 0) {
+              int count = (int) Math.min(BLOCK_ROWS, left);
+              b.clear().limit(count * dim * 4);
+              while (b.hasRemaining()) {
+                if (ch.read(b) < 0) {
+                  throw new CorruptShardException(f, "ends early");
+                }
+              }
+              crc.update(b.array(), 0, count * dim * 4);
+              b.flip();
+              b.asFloatBuffer().get(block, 0, count * dim);
+              v.accept(first, block, count);
+              first += count;
+              left -= count;
+            }
+          }
+          if (crc.getValue() != headers[i][2]) {
+            throw new CorruptShardException(f, "checksum mismatch (the file changed after it was written)");
+          }
+        }
+      }
+    };
   }
 
   private static void move(Path from, Path to) throws IOException {

@@ -1,6 +1,7 @@
 package io.rela.trainer.prior;
 
 import ai.djl.ndarray.NDManager;
+import io.rela.api.contract.PriorCacheKey;
 import io.rela.api.spec.RandomPriorInit;
 import io.rela.trainer.BadInputException;
 import io.rela.trainer.config.JobSettings;
@@ -17,12 +18,12 @@ public final class Priors {
   private Priors() {}
 
   /** What the prior is, without loading it: part of the embedding cache key. */
-  public static String identity(JobSettings s, Path priorCheckpoint) {
+  public static String identity(JobSettings s, Path priorCheckpoint, String priorJobUid) {
     return switch (s.priorType()) {
-      case Random -> "random:" + s.backbone() + ":stem=" + s.cifarStem() + ":c=" + s.channels() + ":seed=" + s.seed()
-          + (s.randomInit() == RandomPriorInit.Independent ? ":independent" : "");
-      case Job -> "job:" + EmbeddingCache.digest(requireCheckpoint(priorCheckpoint));
-      case TorchScript -> "torchscript:" + EmbeddingCache.digest(Paths.get(s.priorUri()));
+      case Random -> PriorCacheKey.randomPrior(s.backbone().name(), s.cifarStem(), s.channels(), s.seed(),
+          s.randomInit() == RandomPriorInit.Independent);
+      case Job -> PriorCacheKey.jobPrior(priorJobUid, EmbeddingCache.digest(requireCheckpoint(priorCheckpoint)));
+      case TorchScript -> PriorCacheKey.torchScriptPrior(EmbeddingCache.digest(Paths.get(s.priorUri())));
       case ONNX -> throw unsupportedOnnx();
     };
   }

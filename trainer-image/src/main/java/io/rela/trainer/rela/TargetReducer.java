@@ -1,111 +1,163 @@
 package io.rela.trainer.rela;
 
+import java.io.IOException;
+
 /**
  * Turns the prior's embeddings Y (N x d) into the fixed target table T (N x k): centre, PCA
- * through the covariance accumulated in row blocks (so N can be large), projection on the k
- * leading eigenvectors, and standardisation of every column to mean 0 and std 1.
+ * through the covariance, projection on the k leading eigenvectors, and standardisation of
+ * every column to mean 0 and std 1. Y is streamed twice (moments, then projection), never held
+ * whole; T is a {@link FloatTable} with 64-bit row indices.
  */
 public final class TargetReducer {
 
-  private static final int BLOCK = 4096;
-
   private TargetReducer() {}
 
-  /** The result: T row-major, and the eigenvalues kept (for reporting). */
-  public record Targets(float[] table, int n, int k, double[] eigenvalues) {
-    public float[] row(int i) {
-      float[] r = new float[k];
-      System.arraycopy(table, i * k, r, 0, k);
-      return r;
+  /** The result: T, and the eigenvalues kept (for reporting). */
+  public record Targets(FloatTable table, double[] eigenvalues) {
+    public long n() {
+      return table.n();
+    }
+
+    public int k() {
+      return table.k();
+    }
+
+    /** A ready table (benchmarks, tests): n x k rows, no eigenvalues. */
+    public static Targets of(float[] rows, int k) {
+      return new Targets(FloatTable.of(rows, k), new double[0]);
+    }
+
+    /** No targets: the plain-BYOL schedule never reads them. */
+    public static Targets none(int k) {
+      return new Targets(new FloatTable(0, k), new double[0]);
     }
   }
 
+  /** The sample mean and the unbiased covariance of Y. */
+  record Moments(double[] mean, double[][] cov) {}
+
   public static Targets reduce(float[] y, int n, int d, int k) {
+    try {
+      return reduce(RowBlocks.of(y, n, d), k, FloatTable.DEFAULT_CHUNK_FLOATS / Math.max(1, k));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static Targets reduce(RowBlocks y, int k) throws IOException {
+    return reduce(y, k, Math.max(1, FloatTable.DEFAULT_CHUNK_FLOATS / Math.max(1, k)));
+  }
+
+  /** As {@link #reduce(RowBlocks, int)}, T held in chunks of {@code rowsPerChunk} rows. */
+  public static Targets reduce(RowBlocks y, int k, int rowsPerChunk) throws IOException {
+    int d = y.d();
+    long n = y.n();
     if (k < 1 || k > d) {
       throw new IllegalArgumentException("target dimension k must be in [1, " + d + "], got " + k);
     }
     if (n < 2) {
       throw new IllegalArgumentException("need at least 2 samples for PCA, got " + n);
     }
-    double[] mean = new double[d];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < d; j++) {
-        mean[j] += y[i * d + j];
-      }
-    }
-    for (int j = 0; j < d; j++) {
-      mean[j] /= n;
-    }
-    double[][] cov = covariance(y, n, d, mean);
-    double[][][] eig = Jacobi.eigh(cov);
+    Moments mo = moments(y);
+    double[][][] eig = Jacobi.eigh(mo.cov);
     double[][] vectors = eig[1];
     double[] values = java.util.Arrays.copyOf(eig[0][0], k);
-
-    double[] t = new double[n * k];
-    double[] centred = new double[d];
-    for (int i = 0; i < n; i++) {
+    // the k leading eigenvectors as rows, for a contiguous inner loop
+    double[][] vk = new double[k][d];
+    for (int c = 0; c < k; c++) {
       for (int j = 0; j < d; j++) {
-        centred[j] = y[i * d + j] - mean[j];
-      }
-      for (int c = 0; c < k; c++) {
-        double acc = 0;
-        for (int j = 0; j < d; j++) {
-          acc += centred[j] * vectors[j][c];
-        }
-        t[i * k + c] = acc;
+        vk[c][j] = vectors[j][c];
       }
     }
-    return new Targets(standardise(t, n, k), n, k, values);
+    FloatTable t = new FloatTable(n, k, rowsPerChunk);
+    double[] colSum = new double[k];
+    double[] colSq = new double[k];
+    double[] mean = mo.mean;
+    y.forEach((first, rows, count) -> {
+      double[] centred = new double[d];
+      float[] out = new float[k];
+      for (int i = 0; i < count; i++) {
+        int off = i * d;
+        for (int j = 0; j < d; j++) {
+          centred[j] = rows[off + j] - mean[j];
+        }
+        for (int c = 0; c < k; c++) {
+          double acc = 0;
+          double[] v = vk[c];
+          for (int j = 0; j < d; j++) {
+            acc += centred[j] * v[j];
+          }
+          out[c] = (float) acc;
+          colSum[c] += acc;
+          colSq[c] += acc * acc;
+        }
+        t.setRow(first + i, out, 0);
+      }
+    });
+    standardise(t, colSum, colSq);
+    return new Targets(t, values);
   }
 
-  /** C = Yc^T Yc / (N - 1), accumulated over blocks of rows. */
-  static double[][] covariance(float[] y, int n, int d, double[] mean) {
-    double[][] cov = new double[d][d];
-    double[] row = new double[d];
-    for (int start = 0; start < n; start += BLOCK) {
-      int end = Math.min(n, start + BLOCK);
-      for (int i = start; i < end; i++) {
+  /**
+   * Mean and covariance in one pass: the sums of Y and of Y^T Y (upper triangle, in double),
+   * then C = (Y^T Y - N mean mean^T) / (N - 1).
+   */
+  static Moments moments(RowBlocks y) throws IOException {
+    int d = y.d();
+    long n = y.n();
+    double[] sum = new double[d];
+    double[][] yty = new double[d][d];
+    long[] seen = {0};
+    y.forEach((first, rows, count) -> {
+      double[] row = new double[d];
+      for (int i = 0; i < count; i++) {
         for (int j = 0; j < d; j++) {
-          row[j] = y[i * d + j] - mean[j];
+          row[j] = rows[i * d + j];
+          sum[j] += row[j];
         }
         for (int a = 0; a < d; a++) {
           double ra = row[a];
-          double[] ca = cov[a];
+          double[] ca = yty[a];
           for (int b = a; b < d; b++) {
             ca[b] += ra * row[b];
           }
         }
       }
+      seen[0] += count;
+    });
+    if (seen[0] != n) {
+      throw new IllegalStateException("the embeddings held " + seen[0] + " rows, expected " + n);
     }
+    double[] mean = new double[d];
+    for (int j = 0; j < d; j++) {
+      mean[j] = sum[j] / n;
+    }
+    double[][] cov = new double[d][d];
     for (int a = 0; a < d; a++) {
       for (int b = a; b < d; b++) {
-        cov[a][b] /= (n - 1);
+        cov[a][b] = (yty[a][b] - n * mean[a] * mean[b]) / (n - 1);
         cov[b][a] = cov[a][b];
       }
     }
-    return cov;
+    return new Moments(mean, cov);
   }
 
   /** Every column to mean 0, unbiased std 1 (a constant column stays 0). */
-  static float[] standardise(double[] t, int n, int k) {
-    float[] out = new float[n * k];
+  static void standardise(FloatTable t, double[] colSum, double[] colSq) {
+    long n = t.n();
+    int k = t.k();
+    double[] m = new double[k];
+    double[] inv = new double[k];
     for (int c = 0; c < k; c++) {
-      double m = 0;
-      for (int i = 0; i < n; i++) {
-        m += t[i * k + c];
-      }
-      m /= n;
-      double var = 0;
-      for (int i = 0; i < n; i++) {
-        double dv = t[i * k + c] - m;
-        var += dv * dv;
-      }
-      double std = Math.sqrt(var / (n - 1));
-      double inv = std > 1e-12 ? 1 / std : 0;
-      for (int i = 0; i < n; i++) {
-        out[i * k + c] = (float) ((t[i * k + c] - m) * inv);
+      m[c] = colSum[c] / n;
+      double var = Math.max(0, (colSq[c] - n * m[c] * m[c]) / (n - 1));
+      double std = Math.sqrt(var);
+      inv[c] = std > 1e-12 ? 1 / std : 0;
+    }
+    for (long i = 0; i < n; i++) {
+      for (int c = 0; c < k; c++) {
+        t.set(i, c, (float) ((t.get(i, c) - m[c]) * inv[c]));
       }
     }
-    return out;
   }
 }

@@ -44,7 +44,7 @@ public final class ReLAPhase {
     int k = targets.k();
     float[] t = new float[n * k];
     for (int i = 0; i < n; i++) {
-      System.arraycopy(targets.table(), b.indices()[i] * k, t, i * k, k);
+      targets.table().copyRow(b.indices()[i], t, i * k);
     }
     NDManager m = ctx.nets.manager().newSubManager();
     NDArray x1 = ctx.images(m, b.view1(), n);

@@ -2,26 +2,25 @@ package io.rela.trainer.train;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rela.api.contract.ProgressReport;
 import io.rela.trainer.BadInputException;
+import io.rela.trainer.config.EvalSettings;
 import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.data.Datasets;
 import io.rela.trainer.data.ImageDataset;
 import io.rela.trainer.data.Preprocess;
 import io.rela.trainer.data.Split;
-import io.rela.trainer.config.EvalSettings;
 import io.rela.trainer.eval.Evaluation;
 import io.rela.trainer.export.BackboneExport;
 import io.rela.trainer.model.Networks;
 import io.rela.trainer.prior.EmbeddingCache;
-import io.rela.trainer.prior.PriorModel;
+import io.rela.trainer.prior.EmbeddingPass;
 import io.rela.trainer.prior.Priors;
 import io.rela.trainer.progress.Progress;
+import io.rela.trainer.rela.RowBlocks;
 import io.rela.trainer.rela.TargetReducer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,7 +36,6 @@ import java.util.Map;
 public final class Stages implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int EMBED_BATCH = 256;
 
   private final JobSettings s;
   private final Workspace ws;
@@ -48,7 +46,7 @@ public final class Stages implements AutoCloseable {
   private final NDManager manager;
   private final List<Device> devices;
   private ImageDataset train;
-  private String cacheKeyOverride;
+  private String priorJobUid;
 
   public Stages(JobSettings settings, Workspace ws, Path priorCheckpoint, Progress progress, PrintStream log,
       boolean skipUnreadable) {
@@ -81,12 +79,13 @@ public final class Stages implements AutoCloseable {
     return train;
   }
 
-  /** The key the operator chose, or one derived from the data, the prior and the input size. */
+  /** The cache key, from content: {@link io.rela.api.contract.PriorCacheKey}. */
   public String cacheKey() {
-    if (cacheKeyOverride != null) {
-      return cacheKeyOverride;
-    }
-    return EmbeddingCache.key(trainData().identity(), Priors.identity(s, priorCheckpoint), s.priorInputSize());
+    return EmbeddingCache.key(trainData().identity(), priorIdentity(), s.priorInputSize());
+  }
+
+  private String priorIdentity() {
+    return Priors.identity(s, priorCheckpoint, priorJobUid);
   }
 
   /** Embeds slice {@code shard} of {@code shards} unless the cache already holds it; returns whether work was done. */
@@ -108,67 +107,70 @@ public final class Stages implements AutoCloseable {
       return false;
     }
     progress.report(r);
-    int[] range = EmbeddingCache.shardRange(data.size(), shard, shards);
-    long t0 = System.nanoTime();
-    try (PriorModel prior = Priors.open(s, manager, priorCheckpoint)) {
-      Preprocess pre = prior.preprocess();
-      float[] rows = null;
-      int d = -1;
-      for (int from = range[0]; from < range[1]; from += EMBED_BATCH) {
-        int n = Math.min(EMBED_BATCH, range[1] - from);
-        try (NDManager m = manager.newSubManager()) {
-          NDArray x = m.create(pre.batch(data, from, n), new Shape(n, pre.channels(), pre.size(), pre.size()));
-          NDArray y = prior.embed(x);
-          if (rows == null) {
-            d = (int) y.getShape().get(1);
-            rows = new float[(range[1] - range[0]) * d];
-          }
-          System.arraycopy(y.toFloatArray(), 0, rows, (from - range[0]) * d, n * d);
-        }
-      }
-      int count = range[1] - range[0];
-      cache.writeShard(key, shard, shards, rows == null ? new float[0] : rows, count, Math.max(d, 1),
-          Map.of("dataset", data.identity(), "prior", Priors.identity(s, priorCheckpoint), "inputSize", s.priorInputSize()));
-      double secs = (System.nanoTime() - t0) / 1e9;
-      log.printf("embedded %d samples (dim %d) in %.1f s, %.0f samples/s -> %s%n", count, d, secs, count / secs, cache.dir(key));
-    }
+    embedShard(data, cache, key, shard, shards);
     r.priorReused = false;
     progress.report(r);
     return true;
   }
 
-  /** Merges the embedding shards, builds the targets and trains. */
+  private void embedShard(ImageDataset data, EmbeddingCache cache, String key, int shard, int shards) throws IOException {
+    EmbeddingPass.Result res = EmbeddingPass.run(manager, () -> Priors.open(s, manager, priorCheckpoint), data, cache, key,
+        shard, shards, Map.of("dataset", data.identity(), "prior", priorIdentity(), "inputSize", s.priorInputSize(),
+            "preprocessing", io.rela.api.contract.PriorCacheKey.PREPROCESSING_VERSION));
+    log.printf("embedded %d samples (dim %d) in %.1f s, %.0f samples/s -> %s%s%n", res.samples(), res.dimension(),
+        res.seconds(), res.samples() / Math.max(res.seconds(), 1e-9), cache.dir(key),
+        res.published() ? "" : " (another process published this shard first; its file is kept)");
+  }
+
+  /**
+   * Builds the targets from the cached embeddings and trains. Shards that are missing, torn or
+   * fail their checksum are embedded here first (an operator that skipped the embedding stage
+   * on a cache hit, or a damaged file, never blocks training and is never trusted).
+   */
   public Training.Outcome train(Integer stopAfterEpochs) throws IOException {
     ImageDataset data = trainData();
     if (!s.schedule().usesPriorTargets()) {
       // BYOL from the first step: the transfer layer exists but is never used
-      TargetReducer.Targets none = new TargetReducer.Targets(new float[0], 0, s.featureDim(), new double[0]);
+      TargetReducer.Targets none = TargetReducer.Targets.none(s.featureDim());
       return runTraining(data, none, stopAfterEpochs);
     }
     EmbeddingCache cache = new EmbeddingCache(ws.priorCache());
     String key = cacheKey();
     int shards = s.shards();
-    if (!cache.isComplete(key, shards)) {
-      throw new BadInputException("prior embeddings " + key + " are incomplete in " + ws.priorCache() + ": run the embed stage first");
-    }
-    int[] dim = new int[1];
-    float[] y = cache.readAll(key, shards, dim);
-    int n = y.length / dim[0];
-    if (n != data.size()) {
-      throw new BadInputException(cache.dir(key) + ": holds " + n + " embeddings for " + data.size() + " samples");
-    }
-    int k = s.targetDim() != null ? s.targetDim() : Math.min(s.featureDim(), dim[0]);
-    if (k > dim[0]) {
-      throw new BadInputException("spec.rela.targetDim: " + k + " exceeds the prior's dimension " + dim[0]);
-    }
     long t0 = System.nanoTime();
-    TargetReducer.Targets targets = TargetReducer.reduce(y, n, dim[0], k);
-    log.printf("targets: %d x %d from prior dimension %d (PCA + standardisation, %.1f s)%n", n, k, dim[0], (System.nanoTime() - t0) / 1e9);
+    TargetReducer.Targets targets = null;
+    for (int attempt = 0; targets == null; attempt++) {
+      for (int i = 0; i < shards; i++) {
+        if (!cache.hasShard(key, i, shards)) {
+          log.println("prior embeddings " + key + ": shard " + i + "/" + shards + " is missing or damaged; embedding it now");
+          embedShard(data, cache, key, i, shards);
+        }
+      }
+      RowBlocks y = cache.rows(key, shards);
+      if (y.n() != data.size()) {
+        throw new BadInputException(cache.dir(key) + ": holds " + y.n() + " embeddings for " + data.size() + " samples");
+      }
+      int k = s.targetDim() != null ? s.targetDim() : Math.min(s.featureDim(), y.d());
+      if (k > y.d()) {
+        throw new BadInputException("spec.rela.targetDim: " + k + " exceeds the prior's dimension " + y.d());
+      }
+      try {
+        targets = TargetReducer.reduce(y, k);
+      } catch (EmbeddingCache.CorruptShardException e) {
+        if (attempt > 0) {
+          throw e;
+        }
+        log.println("prior embeddings " + key + ": " + e.getMessage() + "; discarding it and embedding it again");
+        cache.discard(e.file);
+      }
+    }
+    log.printf("targets: %d x %d from prior dimension %d (streamed PCA + standardisation, %.1f s)%n", targets.n(),
+        targets.k(), cache.rows(key, shards).d(), (System.nanoTime() - t0) / 1e9);
     ProgressReport r = progress.current();
     r.stage = "Training";
     r.priorCacheKey = key;
-    r.priorDimension = dim[0];
-    r.priorSamples = (long) n;
+    r.priorDimension = cache.rows(key, shards).d();
+    r.priorSamples = targets.n();
     progress.report(r);
     return runTraining(data, targets, stopAfterEpochs);
   }
@@ -235,8 +237,9 @@ public final class Stages implements AutoCloseable {
     return r;
   }
 
-  public Stages withCacheKey(String key) {
-    this.cacheKeyOverride = key;
+  /** The UID of the job whose backbone is the prior (in a cluster): part of the prior's identity. */
+  public Stages withPriorJobUid(String uid) {
+    this.priorJobUid = uid;
     return this;
   }
 

@@ -41,7 +41,7 @@ class RandomPriorTest {
     JobSettings student = job("    type: Random\n");
     JobSettings independent = job("    type: Random\n    randomInit: Independent\n");
     assertThat(student.seed()).isEqualTo(11);
-    assertThat(Priors.identity(student, null)).isNotEqualTo(Priors.identity(independent, null));
+    assertThat(Priors.identity(student, null, null)).isNotEqualTo(Priors.identity(independent, null, null));
     try (NDManager m = NDManager.newBaseManager()) {
       Networks.Architecture arch = new Networks.Architecture(Backbone.CONVNET4, student.cifarStem(), 1, 28);
       NDArray x = m.randomNormal(new Shape(6, 1, 28, 28));

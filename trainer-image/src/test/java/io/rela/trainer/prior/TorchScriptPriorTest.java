@@ -47,7 +47,11 @@ class TorchScriptPriorTest {
     try (Progress progress = new Progress();
         Stages stages = new Stages(s, ws, null, progress, new PrintStream(System.out), false)) {
       assertThat(stages.embed(0, 1)).isTrue();
-      cached = new EmbeddingCache(ws.priorCache()).readAll(stages.cacheKey(), 1, dim);
+      var rows = new EmbeddingCache(ws.priorCache()).rows(stages.cacheKey(), 1);
+      dim[0] = rows.d();
+      float[] all = new float[(int) rows.n() * rows.d()];
+      rows.forEach((first, block, count) -> System.arraycopy(block, 0, all, (int) first * rows.d(), count * rows.d()));
+      cached = all;
       ImageDataset data = stages.trainData();
       try (TorchScriptPrior p = TorchScriptPrior.load(model, 224)) {
         inputs = p.preprocess().batch(data, 0, data.size());

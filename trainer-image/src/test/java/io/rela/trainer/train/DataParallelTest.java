@@ -112,7 +112,7 @@ class DataParallelTest {
     for (int i = 0; i < t.length; i++) {
       t[i] = (float) r.nextGaussian();
     }
-    return new TargetReducer.Targets(t, n, K, new double[0]);
+    return TargetReducer.Targets.of(t, K);
   }
 
   private static float maxAbsDiff(float[] a, float[] b) {

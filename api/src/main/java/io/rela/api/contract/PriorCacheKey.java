@@ -1,0 +1,60 @@
+package io.rela.api.contract;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * The one definition of a prior embedding's key in the shared cache. It is made from content,
+ * never from names: the dataset's identity (format, location, sample count, and for files their
+ * sizes), the prior's identity (a TorchScript file's SHA-256; a Job prior's source job UID and
+ * final checkpoint's SHA-256; the Random prior's architecture, channels, seed and init), the
+ * input size and the version of the prior's preprocessing. A file replaced at the same path, a
+ * source job retrained under the same name, or a change of preprocessing therefore gets a new
+ * key and is embedded again, never served stale.
+ *
+ * <p>The trainer computes the key (it can read the content); the operator only records the key
+ * the trainer reported and never hands one to the trainer.
+ */
+public final class PriorCacheKey {
+
+  /**
+   * Bumped whenever the pixels a prior sees change for the same inputs. 1: the shorter side
+   * resized (bilinear) to the input size and the centre cropped, channels adapted, normalised.
+   */
+  public static final int PREPROCESSING_VERSION = 1;
+
+  private PriorCacheKey() {}
+
+  /** The key: 24 hex digits of SHA-256 over the three identities and the preprocessing version. */
+  public static String of(String datasetIdentity, String priorIdentity, int inputSize) {
+    return sha256(("dataset=" + datasetIdentity + "\nprior=" + priorIdentity + "\ninputSize=" + inputSize
+        + "\npreprocessing=" + PREPROCESSING_VERSION).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The Random prior: the student's initial backbone (or an independently seeded one). */
+  public static String randomPrior(String backbone, boolean smallImageStem, int channels, long seed, boolean independent) {
+    return String.format(Locale.ROOT, "random:%s:stem=%s:c=%d:seed=%d%s", backbone.toLowerCase(Locale.ROOT),
+        smallImageStem, channels, seed, independent ? ":independent" : "");
+  }
+
+  /** A TorchScript file, by the SHA-256 of its bytes. */
+  public static String torchScriptPrior(String fileSha256) {
+    return "torchscript:" + fileSha256;
+  }
+
+  /** The backbone another job trained: that job's UID (null outside a cluster) and its checkpoint's SHA-256. */
+  public static String jobPrior(String sourceJobUid, String checkpointSha256) {
+    return "job:" + (sourceJobUid == null ? "local" : sourceJobUid) + ":" + checkpointSha256;
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
