@@ -56,7 +56,7 @@ public final class Cifar10Dataset implements ImageDataset {
       }
       total += data[i].length / RECORD;
     }
-    return new Cifar10Dataset(data, total, "cifar10:" + folder.toAbsolutePath().normalize() + ":" + split + ":" + total);
+    return new Cifar10Dataset(data, total, "cifar10:" + split + ":" + total + ":sha256=" + ContentDigest.of(data));
   }
 
   private byte[] batchOf(int index) {

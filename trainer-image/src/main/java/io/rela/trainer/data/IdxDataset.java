@@ -68,7 +68,8 @@ public final class IdxDataset implements ImageDataset {
         throw new BadInputException(labelFile + ": label " + lb[i] + " of sample " + i + " is outside 0-9");
       }
     }
-    return new IdxDataset(px, lb, n, rows, cols, "idx:" + folder.toAbsolutePath().normalize() + ":" + prefix + ":" + n);
+    return new IdxDataset(px, lb, n, rows, cols, "idx:" + prefix + ":" + n + ":" + rows + "x" + cols + ":sha256="
+        + ContentDigest.of(px, lb));
   }
 
   private static Path find(Path folder, String base) {

@@ -68,8 +68,14 @@ public final class ImageFolderDataset implements ImageDataset {
     if (files.isEmpty()) {
       throw new BadInputException("dataset folder " + root + " has no .jpg, .jpeg or .png files in its class folders");
     }
+    String digest;
+    try {
+      digest = ContentDigest.ofFiles(root, files);
+    } catch (IOException e) {
+      throw new BadInputException("cannot read " + root + ": " + e.getMessage(), e);
+    }
     return new ImageFolderDataset(files, labels.stream().mapToInt(Integer::intValue).toArray(), classDirs.size(),
-        size, channels, skipUnreadable, "folder:" + root.toAbsolutePath().normalize() + ":" + files.size() + ":" + size);
+        size, channels, skipUnreadable, "folder:" + files.size() + ":" + size + ":files-sha256=" + digest);
   }
 
   private static boolean isImage(Path p) {

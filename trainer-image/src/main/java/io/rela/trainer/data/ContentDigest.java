@@ -1,0 +1,49 @@
+package io.rela.trainer.data;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Dataset identities from content, for the prior-cache key: the same data anywhere gives the
+ * same identity, and data changed in place gives another.
+ */
+final class ContentDigest {
+
+  private ContentDigest() {}
+
+  /** SHA-256 (24 hex digits) of the given byte arrays in order. */
+  static String of(byte[]... parts) {
+    MessageDigest sha = sha256();
+    for (byte[] p : parts) {
+      sha.update(p);
+    }
+    return HexFormat.of().formatHex(sha.digest(), 0, 12);
+  }
+
+  /**
+   * SHA-256 of every file's path relative to {@code root}, size and modification time: a file
+   * rewritten or replaced changes it, without reading every image.
+   */
+  static String ofFiles(Path root, List<Path> files) throws IOException {
+    MessageDigest sha = sha256();
+    for (Path f : files) {
+      sha.update((root.relativize(f) + "\t" + Files.size(f) + "\t" + Files.getLastModifiedTime(f).toMillis() + "\n")
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    return HexFormat.of().formatHex(sha.digest(), 0, 12);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
