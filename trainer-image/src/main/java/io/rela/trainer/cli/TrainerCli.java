@@ -15,7 +15,7 @@ public final class TrainerCli {
     System.exit(execute(args));
   }
 
-  /** Runs a command line; bad input exits 2 with the message, other failures 1. */
+  /** Runs a command line; bad input exits 2 with the message, a diverged run 3, other failures 1. */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new TrainerCli());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -26,6 +26,12 @@ public final class TrainerCli {
       if (t != null) {
         cmd.getErr().println("error: " + t.getMessage());
         return BadInputException.EXIT_CODE;
+      }
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof io.rela.trainer.train.NonFiniteLossException n) {
+          cmd.getErr().println("error: " + n.getMessage());
+          return io.rela.trainer.train.NonFiniteLossException.EXIT_CODE;
+        }
       }
       cmd.getErr().println("failed: " + e);
       e.printStackTrace(cmd.getErr());

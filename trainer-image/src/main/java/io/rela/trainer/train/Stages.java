@@ -75,6 +75,12 @@ public final class Stages implements AutoCloseable {
       if (train.size() < s.batchSize()) {
         throw new BadInputException("spec.training.batchSize: " + s.batchSize() + " is larger than the " + train.size() + " training samples");
       }
+      long perEpoch = (long) Math.floor(train.size() * s.dataRatio());
+      if (perEpoch < s.batchSize()) {
+        throw new BadInputException(String.format(java.util.Locale.ROOT, "spec.rela.dataRatio and spec.training.batchSize:"
+            + " an epoch draws floor(N x r) = floor(%d x %s) = %d samples, less than one batch of %d, so no step would run;"
+            + " raise dataRatio or lower batchSize", train.size(), s.dataRatio(), perEpoch, s.batchSize()));
+      }
     }
     return train;
   }

@@ -137,6 +137,9 @@ public final class Training {
           } else {
             r = byol.step(batch);
           }
+          if (!Double.isFinite(r.loss())) {
+            throw new NonFiniteLossException(r.loss(), epoch, step, relaPhase ? "ReLA" : "BYOL");
+          }
           step++;
           samplesSeen += batch.size();
           epochSamples += batch.size();

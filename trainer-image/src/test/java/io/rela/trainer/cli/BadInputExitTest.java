@@ -27,6 +27,15 @@ class BadInputExitTest {
   }
 
   @Test
+  void anEpochSmallerThanOneBatch() throws Exception {
+    // floor(256 x 0.2) = 51 samples per epoch, batch 64: no step would ever run
+    Cli.Result r = run(TestFiles.quickJob(dir, "tiny-epoch", 256, 1, "dataRatio: 0.2"));
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("spec.rela.dataRatio").contains("spec.training.batchSize").contains("= 51 samples");
+    assertThat(dir.resolve("ws/tiny-epoch/checkpoints")).doesNotExist();
+  }
+
+  @Test
   void constantWithoutFraction() throws Exception {
     Cli.Result r = run(TestFiles.quickJob(dir, "bad-constant", 256, 1, "schedule: Constant"));
     assertThat(r.exitCode()).isEqualTo(2);

@@ -30,7 +30,7 @@ class TorchScriptPriorTest {
   private Path job(String name, Path model, int samples) throws Exception {
     Path f = TestFiles.quickJob(dir, name, samples, 1, "dataRatio: 0.5");
     Files.writeString(f, Files.readString(f).replace("  model:", "  prior:\n    type: TorchScript\n    uri: " + model + "\n  model:")
-        .replace("batchSize: 64", "batchSize: " + Math.min(64, samples)));
+        .replace("batchSize: 64", "batchSize: " + Math.min(64, samples / 2)));
     return f;
   }
 
@@ -68,6 +68,17 @@ class TorchScriptPriorTest {
     }
     System.out.println("TorchScript resnet18 prior: max |java - pytorch| = " + maxDiff);
     assertThat(maxDiff).isLessThanOrEqualTo(1e-4);
+  }
+
+  @Test
+  void embeddingsThatAreNotNumbersStopTrainingWithItsOwnExitCode() throws Exception {
+    Path model = dir.resolve("nan.pt");
+    PyTorch.ok("torchscript_prior.py", "nan", model.toString());
+    io.rela.trainer.cli.Cli.Result r = io.rela.trainer.cli.Cli.run("run", job("diverges", model, 128).toString(),
+        "--workspace-root", dir.resolve("ws").toString(), "--quiet");
+    assertThat(r.exitCode()).isEqualTo(io.rela.trainer.train.NonFiniteLossException.EXIT_CODE);
+    assertThat(r.err()).contains("non-finite loss (NaN)").contains("ReLA phase at epoch 1").contains("learningRate");
+    assertThat(dir.resolve("ws/diverges/checkpoints")).doesNotExist();
   }
 
   @Test
