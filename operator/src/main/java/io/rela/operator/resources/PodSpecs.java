@@ -55,7 +55,8 @@ public final class PodSpecs {
   }
 
   /** Requests = limits for CPU and memory; GPUs as the nvidia.com/gpu limit (and request). */
-  public static ResourceRequirements resources(ResourcesSpec spec, boolean gpus) {
+  /** The container's limits (= requests); {@code maxGpus} caps spec.resources.gpus (0: none). */
+  public static ResourceRequirements resources(ResourcesSpec spec, int maxGpus) {
     Map<String, Quantity> limits = new LinkedHashMap<>();
     if (spec != null && spec.cpu != null) {
       limits.put("cpu", new Quantity(spec.cpu));
@@ -63,8 +64,8 @@ public final class PodSpecs {
     if (spec != null && spec.memory != null) {
       limits.put("memory", new Quantity(spec.memory));
     }
-    if (gpus && spec != null && spec.gpus != null && spec.gpus > 0) {
-      limits.put(GPU_RESOURCE, new Quantity(String.valueOf(spec.gpus)));
+    if (maxGpus > 0 && spec != null && spec.gpus != null && spec.gpus > 0) {
+      limits.put(GPU_RESOURCE, new Quantity(String.valueOf(Math.min(spec.gpus, maxGpus))));
     }
     return new ResourceRequirementsBuilder().withLimits(limits).withRequests(new LinkedHashMap<>(limits)).build();
   }

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
 import io.rela.api.ReLATrainingJob;
 import io.rela.api.contract.TrainerConfig;
 import io.rela.operator.OperatorSettings;
@@ -35,6 +37,26 @@ public final class StageJob {
   public static String name(ReLATrainingJob job, Kind kind) {
     return job.getMetadata().getName() + "-" + kind.command;
   }
+
+  /**
+   * Bad input (exit 2) and a diverged run (exit 3) fail the Job at once: retrying cannot help.
+   * Pods disrupted by preemption, eviction or a drain (condition DisruptionTarget) are retried
+   * without counting against backoffLimit.
+   */
+  static PodFailurePolicy failurePolicy() {
+    return new PodFailurePolicyBuilder()
+        .addNewRule().withAction("FailJob")
+        .withNewOnExitCodes().withContainerName("trainer").withOperator("In")
+        .withValues(EXIT_BAD_INPUT, EXIT_NON_FINITE_LOSS).endOnExitCodes().endRule()
+        .addNewRule().withAction("Ignore")
+        .addNewOnPodCondition().withType("DisruptionTarget").withStatus("True").endOnPodCondition().endRule()
+        .build();
+  }
+
+  /** The trainer's exit code for bad input (a file or field it cannot use). */
+  public static final int EXIT_BAD_INPUT = 2;
+  /** The trainer's exit code for a non-finite loss. */
+  public static final int EXIT_NON_FINITE_LOSS = 3;
 
   public static Job desired(ReLATrainingJob job, Kind kind, OperatorSettings settings, String priorJobClaim) {
     var spec = job.getSpec();
@@ -73,7 +95,15 @@ public final class StageJob {
             .withPorts(settings.trainerMetricsPort() > 0
                 ? List.of(new ContainerPortBuilder().withName("metrics").withContainerPort(settings.trainerMetricsPort()).build())
                 : List.of())
-            .withResources(PodSpecs.resources(spec.resources, kind != Kind.EVAL))
+            // an embedding pod embeds its slice on one GPU (spread the pass with prior.shards);
+            // training takes every GPU of the job; evaluation runs on the CPU
+            .withResources(PodSpecs.resources(spec.resources, switch (kind) {
+              case EMBED -> 1;
+              case TRAIN -> Integer.MAX_VALUE;
+              case EVAL -> 0;
+            }))
+            // the trainer's last words (a bad-input or divergence message) become the pod's termination message
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
             .withSecurityContext(PodSpecs.containerSecurityContext())
             .withVolumeMounts(PodSpecs.mounts(volumes))
             .build())
@@ -81,6 +111,7 @@ public final class StageJob {
         .endTemplate()
         .endSpec();
     Job j = b.build();
+    j.getSpec().setPodFailurePolicy(failurePolicy());
     if (kind == Kind.EMBED) {
       j.getSpec().setCompletionMode("Indexed");
       j.getSpec().setCompletions(shards);

@@ -28,6 +28,10 @@ public final class Conditions {
     public static final String STAGE_FAILED = "StageJobFailed";
     public static final String IMAGE_PULL = "ImagePullFailed";
     public static final String OOM_KILLED = "OOMKilled";
+    /** The trainer refused its input (exit 2): a file or field it names. */
+    public static final String INVALID_INPUT = "InvalidInput";
+    /** Training diverged (exit 3): NaN or infinite loss. */
+    public static final String NON_FINITE_LOSS = "NonFiniteLoss";
     public static final String DEADLINE = "DeadlineExceeded";
     public static final String SPEC_CHANGE_REFUSED = "SpecChangeRefused";
     public static final String NO_FAILURE = "NoFailure";

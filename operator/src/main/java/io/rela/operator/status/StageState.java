@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.rela.operator.resources.StageJob;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -39,8 +40,12 @@ public record StageState(Phase phase, String reason, String message) {
     for (JobCondition c : conds) {
       if ("True".equals(c.getStatus()) && "Failed".equals(c.getType())) {
         String podDetail = lastTermination(pods);
+        Integer exit = lastExitCode(pods);
         String reason = "DeadlineExceeded".equals(c.getReason()) ? Conditions.Reason.DEADLINE
-            : podDetail.contains("OOMKilled") ? Conditions.Reason.OOM_KILLED : Conditions.Reason.STAGE_FAILED;
+            : podDetail.contains("OOMKilled") ? Conditions.Reason.OOM_KILLED
+            : Integer.valueOf(StageJob.EXIT_BAD_INPUT).equals(exit) ? Conditions.Reason.INVALID_INPUT
+            : Integer.valueOf(StageJob.EXIT_NON_FINITE_LOSS).equals(exit) ? Conditions.Reason.NON_FINITE_LOSS
+            : Conditions.Reason.STAGE_FAILED;
         return new StageState(Phase.FAILED, reason, "Job " + name + " failed (" + c.getReason() + ": " + c.getMessage() + ")"
             + podDetail + "." + where);
       }
@@ -69,18 +74,34 @@ public record StageState(Phase phase, String reason, String message) {
     return p.getStatus() == null || p.getStatus().getContainerStatuses() == null ? List.of() : p.getStatus().getContainerStatuses();
   }
 
-  /** ", last pod X: exit code N (Reason)" for the most recent terminated trainer container. */
+  /** ", last pod X: exit code N (Reason): message" for the most recent terminated trainer container. */
   static String lastTermination(Collection<Pod> pods) {
-    String best = "";
+    Object[] last = last(pods);
+    if (last == null) {
+      return "";
+    }
+    ContainerStateTerminated t = (ContainerStateTerminated) last[1];
+    return "; last pod " + last[0] + ": exit code " + t.getExitCode()
+        + (t.getReason() == null ? "" : " (" + t.getReason() + ")")
+        + (t.getMessage() == null || t.getMessage().isBlank() ? "" : ": " + t.getMessage().strip());
+  }
+
+  /** The exit code of the most recent terminated trainer container, or null. */
+  static Integer lastExitCode(Collection<Pod> pods) {
+    Object[] last = last(pods);
+    return last == null ? null : ((ContainerStateTerminated) last[1]).getExitCode();
+  }
+
+  /** {pod name, its terminated state} of the most recently finished container. */
+  private static Object[] last(Collection<Pod> pods) {
+    Object[] best = null;
     String bestTime = "";
     for (Pod p : pods) {
       for (ContainerStatus cs : containerStatuses(p)) {
         ContainerStateTerminated t = cs.getState() == null ? null : cs.getState().getTerminated();
         if (t != null && (t.getFinishedAt() == null ? "" : t.getFinishedAt()).compareTo(bestTime) >= 0) {
           bestTime = t.getFinishedAt() == null ? "" : t.getFinishedAt();
-          best = "; last pod " + p.getMetadata().getName() + ": exit code " + t.getExitCode()
-              + (t.getReason() == null ? "" : " (" + t.getReason() + ")")
-              + (t.getMessage() == null || t.getMessage().isBlank() ? "" : ": " + t.getMessage().strip());
+          best = new Object[] {p.getMetadata().getName(), t};
         }
       }
     }

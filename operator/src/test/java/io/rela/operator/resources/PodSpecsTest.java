@@ -38,13 +38,13 @@ class PodSpecsTest {
     r.gpus = 2;
     r.cpu = "8";
     r.memory = "32Gi";
-    var req = PodSpecs.resources(r, true);
+    var req = PodSpecs.resources(r, Integer.MAX_VALUE);
     assertThat(req.getLimits()).containsEntry(PodSpecs.GPU_RESOURCE, new Quantity("2"))
         .containsEntry("cpu", new Quantity("8")).containsEntry("memory", new Quantity("32Gi"));
     assertThat(req.getRequests()).isEqualTo(req.getLimits());
-    assertThat(PodSpecs.resources(r, false).getLimits()).doesNotContainKey(PodSpecs.GPU_RESOURCE);
+    assertThat(PodSpecs.resources(r, 0).getLimits()).doesNotContainKey(PodSpecs.GPU_RESOURCE);
     r.gpus = 0;
-    assertThat(PodSpecs.resources(r, true).getLimits()).doesNotContainKey(PodSpecs.GPU_RESOURCE);
+    assertThat(PodSpecs.resources(r, Integer.MAX_VALUE).getLimits()).doesNotContainKey(PodSpecs.GPU_RESOURCE);
   }
 
   @Test
@@ -93,5 +93,42 @@ class PodSpecsTest {
     assertThat(train.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("demo-trainer");
     assertThat(train.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
         .containsExactly("train", "--config", "/etc/rela/trainer-config.yaml");
+  }
+
+  /** The 8-GPU example, as the operator renders it: one GPU per embedding pod, all eight for training. */
+  @Test
+  void theImageNetExampleFitsOneEightGpuNode() throws Exception {
+    ReLATrainingJob j = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+        java.nio.file.Files.newInputStream(io.rela.testinfra.Envtest.repoRoot().resolve("examples/imagenet-clip-prior.yaml")),
+        ReLATrainingJob.class);
+    j.getMetadata().setNamespace("ml");
+    var embed = StageJob.desired(j, StageJob.Kind.EMBED, OperatorSettings.defaults(), null);
+    var train = StageJob.desired(j, StageJob.Kind.TRAIN, OperatorSettings.defaults(), null);
+    var eval = StageJob.desired(j, StageJob.Kind.EVAL, OperatorSettings.defaults(), null);
+    int parallel = embed.getSpec().getParallelism();
+    Quantity perPod = embed.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits().get(PodSpecs.GPU_RESOURCE);
+    assertThat(perPod).isEqualTo(new Quantity("1"));
+    assertThat(parallel * Integer.parseInt(perPod.getAmount())).as("GPUs the embedding pass asks for at once").isEqualTo(8);
+    assertThat(train.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits())
+        .containsEntry(PodSpecs.GPU_RESOURCE, new Quantity("8"));
+    assertThat(eval.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits())
+        .doesNotContainKey(PodSpecs.GPU_RESOURCE);
+  }
+
+  @Test
+  void badInputAndDivergenceFailTheJobAtOnceAndDisruptionsDoNotCount() {
+    for (StageJob.Kind kind : StageJob.Kind.values()) {
+      var spec = StageJob.desired(job(), kind, OperatorSettings.defaults(), null).getSpec();
+      var rules = spec.getPodFailurePolicy().getRules();
+      assertThat(rules).hasSize(2);
+      assertThat(rules.get(0).getAction()).isEqualTo("FailJob");
+      assertThat(rules.get(0).getOnExitCodes().getContainerName()).isEqualTo("trainer");
+      assertThat(rules.get(0).getOnExitCodes().getValues()).containsExactly(2, 3);
+      assertThat(rules.get(1).getAction()).isEqualTo("Ignore");
+      assertThat(rules.get(1).getOnPodConditions()).singleElement()
+          .satisfies(c -> assertThat(c.getType()).isEqualTo("DisruptionTarget"));
+      assertThat(spec.getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
+      assertThat(spec.getTemplate().getSpec().getContainers().get(0).getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+    }
   }
 }
