@@ -8,112 +8,102 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.rela.trainer.data.ImageDataset;
 import io.rela.trainer.data.Preprocess;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.rela.trainer.rela.FloatTable;
 
 /**
- * Frozen features of a labelled split: N rows of dimension d (row-major, 64-bit offsets) and
- * their labels. What both the linear probe and the kNN classifier read.
+ * Frozen features of a labelled split: N rows of dimension d in a {@link FloatTable} (64-bit
+ * row indices: ImageNet's 1.28 M x 2048 ResNet-50 features exceed one Java array) and their
+ * labels. What both the linear probe and the kNN classifier read.
  *
  * @param x features, N x d
  * @param y labels
- * @param d feature dimension
  */
-public record Features(float[] x, int[] y, int d) {
+public record Features(FloatTable x, int[] y) {
 
   private static final int BATCH = 256;
+
+  /** Small feature sets given as one row-major array (tests). */
+  public Features(float[] rows, int[] labels, int d) {
+    this(FloatTable.of(rows, d), labels);
+  }
 
   public int n() {
     return y.length;
   }
 
+  public int d() {
+    return x.k();
+  }
+
   /** Backbone features (eval mode: BatchNorm running statistics) of every sample of {@code data}. */
   public static Features of(NDManager parent, Block backbone, ImageDataset data, Preprocess pre, int dim) {
-    float[] out = new float[Math.multiplyExact(data.size(), dim)];
+    FloatTable out = new FloatTable(data.size(), dim);
     int[] labels = new int[data.size()];
     ParameterStore store = new ParameterStore(parent, false);
     for (int from = 0; from < data.size(); from += BATCH) {
       int n = Math.min(BATCH, data.size() - from);
       try (NDManager m = parent.newSubManager()) {
         NDArray x = m.create(pre.batch(data, from, n), new Shape(n, pre.channels(), pre.size(), pre.size()));
-        NDArray f = backbone.forward(store, new NDList(x), false).singletonOrThrow();
-        System.arraycopy(f.toFloatArray(), 0, out, (int) ((long) from * dim), n * dim);
-      }
-      for (int i = 0; i < n; i++) {
-        labels[from + i] = data.label(from + i);
+        float[] f = backbone.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
+        for (int i = 0; i < n; i++) {
+          out.setRow(from + i, f, i * dim);
+          labels[from + i] = data.label(from + i);
+        }
       }
     }
-    return new Features(out, labels, dim);
+    return new Features(out, labels);
   }
 
   /** Both splits standardised with {@code train}'s per-dimension mean and (unbiased) std. */
   public static Features[] standardized(Features train, Features test) {
-    int d = train.d;
+    int d = train.d();
     long n = train.n();
     double[] mean = new double[d];
-    double[] var = new double[d];
+    double[] sq = new double[d];
+    float[] row = new float[d];
     for (long i = 0; i < n; i++) {
+      train.x.copyRow(i, row, 0);
       for (int j = 0; j < d; j++) {
-        mean[j] += train.x[(int) (i * d + j)];
+        mean[j] += row[j];
       }
     }
     for (int j = 0; j < d; j++) {
       mean[j] /= n;
     }
     for (long i = 0; i < n; i++) {
+      train.x.copyRow(i, row, 0);
       for (int j = 0; j < d; j++) {
-        double dv = train.x[(int) (i * d + j)] - mean[j];
-        var[j] += dv * dv;
+        double dv = row[j] - mean[j];
+        sq[j] += dv * dv;
       }
     }
     double[] inv = new double[d];
     for (int j = 0; j < d; j++) {
-      double std = Math.sqrt(var[j] / Math.max(1, n - 1));
+      double std = Math.sqrt(sq[j] / Math.max(1, n - 1));
       inv[j] = std > 1e-8 ? 1 / std : 0;
     }
     Features[] out = new Features[2];
     Features[] in = {train, test};
     for (int s = 0; s < 2; s++) {
-      float[] f = in[s].x.clone();
-      for (int i = 0; i < f.length; i++) {
-        int j = i % d;
-        f[i] = (float) ((f[i] - mean[j]) * inv[j]);
+      FloatTable t = new FloatTable(in[s].n(), d);
+      for (long i = 0; i < in[s].n(); i++) {
+        in[s].x.copyRow(i, row, 0);
+        for (int j = 0; j < d; j++) {
+          row[j] = (float) ((row[j] - mean[j]) * inv[j]);
+        }
+        t.setRow(i, row, 0);
       }
-      out[s] = new Features(f, in[s].y, d);
+      out[s] = new Features(t, in[s].y);
     }
     return out;
   }
 
-  /** Writes int32 n and d, the n x d float32 features and the n int32 labels, all big-endian (numpy '>f4', '>i4'). */
-  public void write(Path file) throws IOException {
-    try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file)))) {
-      out.writeInt(n());
-      out.writeInt(d);
-      for (float v : x) {
-        out.writeFloat(v);
-      }
-      for (int l : y) {
-        out.writeInt(l);
-      }
+  /** The features as one row-major array, for small sets handed to other tools. */
+  public float[] toArray() {
+    float[] a = new float[Math.multiplyExact(n(), d())];
+    for (int i = 0; i < n(); i++) {
+      x.copyRow(i, a, i * d());
     }
-  }
-
-  public static Features read(Path file) throws IOException {
-    try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
-      int n = in.readInt();
-      int d = in.readInt();
-      float[] x = new float[Math.multiplyExact(n, d)];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = in.readFloat();
-      }
-      int[] y = new int[n];
-      for (int i = 0; i < n; i++) {
-        y[i] = in.readInt();
-      }
-      return new Features(x, y, d);
-    }
+    return a;
   }
 }

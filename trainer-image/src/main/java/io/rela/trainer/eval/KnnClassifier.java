@@ -13,69 +13,95 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class KnnClassifier {
 
-  /** Test rows per similarity block: bounds the block to rows x N floats. */
+  /** Test rows per similarity block: bounds a block to rows x bank-chunk floats. */
   private static final int ROWS = 256;
+  /** Train rows per bank chunk on the engine: the bank is never one array (it can exceed 2^31 floats). */
+  private static final int BANK_ROWS = 32768;
 
   private KnnClassifier() {}
 
   /** Top-1 accuracy on {@code test} with {@code train} as the memory bank. */
   public static double accuracy(NDManager parent, Features train, Features test, int classes, int k, double temperature) {
+    return accuracy(parent, train, test, classes, k, temperature, BANK_ROWS);
+  }
+
+  /** As above, the bank read in chunks of {@code bankRows} train samples. */
+  static double accuracy(NDManager parent, Features train, Features test, int classes, int k, double temperature,
+      int bankRows) {
     int d = train.d();
     int n = train.n();
+    int nt = test.n();
     int kk = Math.min(k, n);
-    float[] bank = normalised(train.x(), d);
-    float[] queries = normalised(test.x(), d);
-    long hits = 0;
+    float[] queries = normalised(test, 0, nt);
+    // per test sample, a min-heap of its kk most similar train samples so far (across bank chunks)
+    int[][] idx = new int[nt][kk];
+    float[][] sim = new float[nt][kk];
+    int[] size = new int[nt];
     try (NDManager m = parent.newSubManager()) {
-      // the bank, transposed once: each block is then one (rows x d) x (d x N) product on the engine
-      NDArray bankT = m.create(bank, new Shape(n, d)).transpose().duplicate();
-      int[] idx = new int[kk];
-      float[] sim = new float[kk];
-      double[] votes = new double[classes];
-      for (int from = 0; from < test.n(); from += ROWS) {
-        int rows = Math.min(ROWS, test.n() - from);
-        float[] block;
-        try (NDManager sm = m.newSubManager()) {
-          float[] q = new float[rows * d];
-          System.arraycopy(queries, from * d, q, 0, rows * d);
-          block = sm.create(q, new Shape(rows, d)).matMul(bankT).toFloatArray();
-        }
-        for (int r = 0; r < rows; r++) {
-          topK(block, r * n, n, idx, sim);
-          java.util.Arrays.fill(votes, 0);
-          for (int j = 0; j < kk; j++) {
-            votes[train.y()[idx[j]]] += Math.exp(sim[j] / temperature);
-          }
-          int best = 0;
-          for (int c = 1; c < classes; c++) {
-            if (votes[c] > votes[best]) {
-              best = c;
+      for (int b0 = 0; b0 < n; b0 += bankRows) {
+        int br = Math.min(bankRows, n - b0);
+        try (NDManager cm = m.newSubManager()) {
+          // the chunk, transposed once: each block is one (rows x d) x (d x chunk) product on the engine
+          NDArray bankT = cm.create(normalised(train, b0, br), new Shape(br, d)).transpose().duplicate();
+          for (int from = 0; from < nt; from += ROWS) {
+            int rows = Math.min(ROWS, nt - from);
+            float[] block;
+            try (NDManager sm = cm.newSubManager()) {
+              float[] q = new float[rows * d];
+              System.arraycopy(queries, from * d, q, 0, rows * d);
+              block = sm.create(q, new Shape(rows, d)).matMul(bankT).toFloatArray();
             }
-          }
-          if (best == test.y()[from + r]) {
-            hits++;
+            for (int r = 0; r < rows; r++) {
+              int t = from + r;
+              for (int j = 0; j < br; j++) {
+                size[t] = offer(idx[t], sim[t], size[t], b0 + j, block[r * br + j]);
+              }
+            }
           }
         }
       }
     }
-    return test.n() == 0 ? 0 : (double) hits / test.n();
+    long hits = 0;
+    double[] votes = new double[classes];
+    for (int t = 0; t < nt; t++) {
+      java.util.Arrays.fill(votes, 0);
+      for (int j = 0; j < size[t]; j++) {
+        votes[train.y()[idx[t][j]]] += Math.exp(sim[t][j] / temperature);
+      }
+      int best = 0;
+      for (int c = 1; c < classes; c++) {
+        if (votes[c] > votes[best]) {
+          best = c;
+        }
+      }
+      if (best == test.y()[t]) {
+        hits++;
+      }
+    }
+    return nt == 0 ? 0 : (double) hits / nt;
+  }
+
+  /** Adds (i, v) to the min-heap of capacity idx.length holding {@code size} entries; returns the new size. */
+  static int offer(int[] idx, float[] val, int size, int i, float v) {
+    if (size < idx.length) {
+      idx[size] = i;
+      val[size] = v;
+      siftUp(idx, val, size);
+      return size + 1;
+    }
+    if (v > val[0]) {
+      val[0] = v;
+      idx[0] = i;
+      siftDown(idx, val, size);
+    }
+    return size;
   }
 
   /** The {@code idx.length} largest of s[off .. off+n), unordered, by a min-heap on their values. */
   static void topK(float[] s, int off, int n, int[] idx, float[] val) {
-    int k = idx.length;
-    for (int j = 0; j < k; j++) {
-      idx[j] = j;
-      val[j] = s[off + j];
-      siftUp(idx, val, j);
-    }
-    for (int j = k; j < n; j++) {
-      float v = s[off + j];
-      if (v > val[0]) {
-        val[0] = v;
-        idx[0] = j;
-        siftDown(idx, val, k);
-      }
+    int size = 0;
+    for (int j = 0; j < n; j++) {
+      size = offer(idx, val, size, j, s[off + j]);
     }
   }
 
@@ -119,16 +145,19 @@ public final class KnnClassifier {
     val[b] = tv;
   }
 
-  private static float[] normalised(float[] x, int d) {
-    float[] out = new float[x.length];
-    for (int i = 0; i < x.length / d; i++) {
+  /** Rows [from, from + count) of {@code f}, each scaled to unit L2 norm, row-major. */
+  private static float[] normalised(Features f, int from, int count) {
+    int d = f.d();
+    float[] out = new float[count * d];
+    for (int i = 0; i < count; i++) {
+      f.x().copyRow(from + i, out, i * d);
       double norm = 0;
       for (int j = 0; j < d; j++) {
-        norm += (double) x[i * d + j] * x[i * d + j];
+        norm += (double) out[i * d + j] * out[i * d + j];
       }
       double inv = 1 / Math.max(Math.sqrt(norm), 1e-12);
       for (int j = 0; j < d; j++) {
-        out[i * d + j] = (float) (x[i * d + j] * inv);
+        out[i * d + j] = (float) (out[i * d + j] * inv);
       }
     }
     return out;

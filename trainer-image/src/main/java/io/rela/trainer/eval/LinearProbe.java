@@ -79,6 +79,7 @@ public final class LinearProbe {
     float[] gw = new float[p.w.length];
     float[] gb = new float[classes];
     float[] logits = new float[classes];
+    float[] row = new float[p.d];
     int batch = e.probeBatchSize();
     for (int epoch = 0; epoch < e.probeEpochs(); epoch++) {
       for (int i = n - 1; i > 0; i--) {
@@ -92,18 +93,18 @@ public final class LinearProbe {
         java.util.Arrays.fill(gw, 0f);
         java.util.Arrays.fill(gb, 0f);
         for (int k = 0; k < bs; k++) {
-          int row = order[from + k];
-          int off = row * p.d;
-          p.logits(train.x(), off, logits);
+          int sample = order[from + k];
+          train.x().copyRow(sample, row, 0);
+          p.logits(row, 0, logits);
           softmaxInPlace(logits);
-          logits[train.y()[row]] -= 1f;
+          logits[train.y()[sample]] -= 1f;
           float scale = 1f / bs;
           for (int c = 0; c < classes; c++) {
             float g = logits[c] * scale;
             gb[c] += g;
             int wo = c * p.d;
             for (int j = 0; j < p.d; j++) {
-              gw[wo + j] += g * train.x()[off + j];
+              gw[wo + j] += g * row[j];
             }
           }
         }
@@ -172,9 +173,11 @@ public final class LinearProbe {
 
   private double accuracy(Features test) {
     float[] z = new float[classes];
+    float[] row = new float[d];
     long hits = 0;
     for (int i = 0; i < test.n(); i++) {
-      logits(test.x(), i * d, z);
+      test.x().copyRow(i, row, 0);
+      logits(row, 0, z);
       int best = 0;
       for (int c = 1; c < classes; c++) {
         if (z[c] > z[best]) {

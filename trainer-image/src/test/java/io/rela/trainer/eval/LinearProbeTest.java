@@ -65,8 +65,10 @@ class LinearProbeTest {
     Features test = clusters(300, 16, 4, 0.5, 6);
     // the informative dimensions scaled down 1000x, as raw features of an untrained network can be
     for (Features f : new Features[] {train, test}) {
-      for (int i = 0; i < f.x().length; i++) {
-        f.x()[i] *= 1e-3f;
+      for (long i = 0; i < f.n(); i++) {
+        for (int j = 0; j < f.d(); j++) {
+          f.x().set(i, j, f.x().get(i, j) * 1e-3f);
+        }
       }
     }
     double raw = LinearProbe.run(train, test, 4, settings(2, 1, false), 0).accuracy();
@@ -80,6 +82,11 @@ class LinearProbeTest {
       Features train = clusters(400, 8, 4, 0.2, 7);
       Features test = clusters(100, 8, 4, 0.2, 8);
       assertThat(KnnClassifier.accuracy(m, train, test, 4, 20, 0.07)).isGreaterThan(0.95);
+      // the bank in chunks of 7 rows (neighbours merged across chunks) votes exactly as in one piece
+      Features noisy = clusters(300, 8, 4, 1.5, 9);
+      Features queries = clusters(120, 8, 4, 1.5, 10);
+      assertThat(KnnClassifier.accuracy(m, noisy, queries, 4, 20, 0.07, 7))
+          .isEqualTo(KnnClassifier.accuracy(m, noisy, queries, 4, 20, 0.07, 1000));
 
       // one close neighbour of class 1 against three far ones of class 0: the temperature decides
       Features bank = new Features(new float[] {1, 0, 0.2f, 1, 0.2f, 1, 0.2f, 1}, new int[] {1, 0, 0, 0}, 2);

@@ -53,7 +53,7 @@ class ProbeCrossCheckTest {
     double javaSeconds = (System.nanoTime() - t0) / 1e9;
     for (String[] f : new String[][] {{"xtr", "train"}, {"xte", "test"}}) {
       Features x = f[1].equals("train") ? train : test;
-      Npy.write(dir.resolve(f[0] + ".npy"), x.x(), x.n(), x.d());
+      Npy.write(dir.resolve(f[0] + ".npy"), x.toArray(), x.n(), x.d());
       float[] labels = new float[x.n()];
       for (int i = 0; i < labels.length; i++) {
         labels[i] = x.y()[i];
