@@ -58,7 +58,7 @@ public final class TestFiles {
           rela:
             %s
           evaluation:
-            linearProbeEpochs: 3
+            linearProbeEpochs: 20
             maxSamples: 256
         """.formatted(name, FASHION_MNIST, epochs, samples, relaPart.replace("\n", "\n    "));
     Path f = dir.resolve(name + ".yaml");

@@ -21,10 +21,11 @@ import java.util.Locale;
 public final class PriorCacheKey {
 
   /**
-   * Bumped whenever the pixels a prior sees change for the same inputs. 1: the shorter side
-   * resized (bilinear) to the input size and the centre cropped, channels adapted, normalised.
+   * Bumped whenever the pixels a prior sees change for the same inputs. 2: decoded at full
+   * resolution, the shorter side resized with antialiasing (torchvision's Resize) to the input
+   * size, the centre cropped, channels adapted, normalised.
    */
-  public static final int PREPROCESSING_VERSION = 1;
+  public static final int PREPROCESSING_VERSION = 2;
 
   private PriorCacheKey() {}
 

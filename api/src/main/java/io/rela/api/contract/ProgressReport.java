@@ -34,6 +34,8 @@ public class ProgressReport {
   public Boolean epochEnd;
   /** Online classifier accuracy on the epoch's training samples, when enabled. */
   public Double onlineAccuracy;
+  /** Unreadable images skipped so far (decoded as black), with --skip-unreadable-images. */
+  public Integer skippedImages;
 
   public String priorCacheKey;
   public Integer priorDimension;
@@ -68,6 +70,7 @@ public class ProgressReport {
     r.updatedAt = updatedAt;
     r.epochEnd = epochEnd;
     r.onlineAccuracy = onlineAccuracy;
+    r.skippedImages = skippedImages;
     r.priorCacheKey = priorCacheKey;
     r.priorDimension = priorDimension;
     r.priorSamples = priorSamples;

@@ -44,6 +44,9 @@ public class ProgressStatus {
   @JsonPropertyDescription("When the trainer last reported (RFC 3339).")
   public String updatedAt;
 
+  @JsonPropertyDescription("Unreadable images the trainer skipped so far (decoded as black; only with the skip option). Absent: none.")
+  public Integer skippedImages;
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof ProgressStatus p)) {
@@ -54,7 +57,8 @@ public class ProgressStatus {
         && Objects.equals(switchedAtEpoch, p.switchedAtEpoch) && Objects.equals(subsetRatio, p.subsetRatio)
         && Objects.equals(samplesSeen, p.samplesSeen) && Objects.equals(loss, p.loss)
         && Objects.equals(rho, p.rho) && Objects.equals(samplesPerSecond, p.samplesPerSecond)
-        && Objects.equals(etaSeconds, p.etaSeconds) && Objects.equals(updatedAt, p.updatedAt);
+        && Objects.equals(etaSeconds, p.etaSeconds) && Objects.equals(updatedAt, p.updatedAt)
+        && Objects.equals(skippedImages, p.skippedImages);
   }
 
   @Override

@@ -75,6 +75,7 @@ public final class StatusAggregator {
     p.samplesPerSecond = r.samplesPerSecond == null ? null : round(r.samplesPerSecond, 1);
     p.etaSeconds = r.etaSeconds;
     p.updatedAt = r.updatedAt;
+    p.skippedImages = r.skippedImages != null && r.skippedImages > 0 ? r.skippedImages : null;
     return p;
   }
 

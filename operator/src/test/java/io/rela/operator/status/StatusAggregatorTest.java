@@ -54,6 +54,7 @@ class StatusAggregatorTest {
     done.knnAccuracy = 0.85432;
     done.randomBaselineKnnAccuracy = 0.61234;
     done.backboneExport = "/workspace/export";
+    done.skippedImages = 3;
     done.checkpoint = "/workspace/checkpoints/c.bin";
     ReLATrainingJobStatus s = StatusAggregator.aggregate(null,
         new Observation(1, Stage.Succeeded, Conditions.Reason.SUCCEEDED, "done", done, null), "T9");
@@ -61,6 +62,7 @@ class StatusAggregatorTest {
     assertThat(s.results.knnAccuracy).isEqualTo(0.8543);
     assertThat(s.results.randomBaselineKnnAccuracy).isEqualTo(0.6123);
     assertThat(s.results.backboneExport).isEqualTo("/workspace/export");
+    assertThat(s.progress.skippedImages).as("unreadable images the trainer skipped").isEqualTo(3);
     assertThat(s.completionTime).isEqualTo("T9");
     assertThat(Conditions.isTrue(s.conditions, Conditions.READY)).isTrue();
     assertThat(s.conditions).filteredOn(c -> c.getType().equals(Conditions.READY)).singleElement()

@@ -30,43 +30,129 @@ public final class ImageOps {
   }
 
   /**
-   * Bilinear resample of the window (y0, x0, ch, cw) of a c x h x w image onto an out x out
-   * grid (pixel centres aligned, as torchvision's resize without antialias).
+   * Resamples the window (y0, x0, ch, cw) of a c x h x w image onto an out x out grid with the
+   * antialiased bilinear (triangle) filter of PIL and torchvision ({@code antialias=True}): when
+   * the window shrinks, each output pixel averages every input pixel under a triangle as wide as
+   * the scale, so fine detail is not aliased; when it grows, this is plain bilinear. Separable:
+   * rows first, then columns.
    */
   public static void resizedCrop(float[] src, int c, int h, int w, double y0, double x0, double ch, double cw,
       int out, float[] dst) {
-    double sy = ch / out;
-    double sx = cw / out;
-    for (int oy = 0; oy < out; oy++) {
-      double fy = y0 + (oy + 0.5) * sy - 0.5;
-      int iy = (int) Math.floor(fy);
-      double dy = fy - iy;
-      int y1 = clamp(iy, h);
-      int y2 = clamp(iy + 1, h);
-      for (int ox = 0; ox < out; ox++) {
-        double fx = x0 + (ox + 0.5) * sx - 0.5;
-        int ix = (int) Math.floor(fx);
-        double dx = fx - ix;
-        int x1 = clamp(ix, w);
-        int x2 = clamp(ix + 1, w);
-        for (int k = 0; k < c; k++) {
-          int base = k * h * w;
-          double top = src[base + y1 * w + x1] * (1 - dx) + src[base + y1 * w + x2] * dx;
-          double bot = src[base + y2 * w + x1] * (1 - dx) + src[base + y2 * w + x2] * dx;
-          dst[k * out * out + oy * out + ox] = (float) (top * (1 - dy) + bot * dy);
+    resample(src, c, h, w, y0, x0, ch, cw, out, out, dst);
+  }
+
+  /** As {@link #resizedCrop}, onto an outH x outW grid. */
+  public static void resample(float[] src, int c, int h, int w, double y0, double x0, double ch, double cw,
+      int outH, int outW, float[] dst) {
+    Taps tx = taps(x0, cw, outW, w);
+    Taps ty = taps(y0, ch, outH, h);
+    int rows = ty.last - ty.first;
+    float[] tmp = new float[rows * outW];
+    for (int k = 0; k < c; k++) {
+      int base = k * h * w;
+      for (int y = ty.first; y < ty.last; y++) {
+        int row = base + y * w;
+        int t = (y - ty.first) * outW;
+        for (int o = 0; o < outW; o++) {
+          double acc = 0;
+          int start = tx.start[o];
+          double[] wt = tx.weights[o];
+          for (int i = 0; i < wt.length; i++) {
+            acc += wt[i] * src[row + start + i];
+          }
+          tmp[t + o] = (float) acc;
+        }
+      }
+      int plane = k * outH * outW;
+      for (int o = 0; o < outH; o++) {
+        int start = ty.start[o] - ty.first;
+        double[] wt = ty.weights[o];
+        for (int x = 0; x < outW; x++) {
+          double acc = 0;
+          for (int i = 0; i < wt.length; i++) {
+            acc += wt[i] * tmp[(start + i) * outW + x];
+          }
+          dst[plane + o * outW + x] = (float) acc;
         }
       }
     }
   }
 
-  private static int clamp(int v, int n) {
-    return v < 0 ? 0 : (v >= n ? n - 1 : v);
+  /** Per output pixel: the first input pixel it reads and the normalised filter weights; the input range used. */
+  private record Taps(int[] start, double[][] weights, int first, int last) {}
+
+  /**
+   * PIL's resampling coefficients for the pixels [from, from + len) of an axis of n pixels onto
+   * out pixels: the window is cropped first (rounded to whole pixels, as torchvision's crop),
+   * so the filter never reaches outside it.
+   */
+  private static Taps taps(double from, double len, int out, int n) {
+    int f0 = (int) Math.max(0, Math.min(n - 1, Math.round(from)));
+    int size = (int) Math.max(1, Math.min(n - f0, Math.round(len)));
+    double scale = (double) size / out;
+    double support = Math.max(scale, 1.0);
+    int[] start = new int[out];
+    double[][] weights = new double[out][];
+    int first = n;
+    int last = 0;
+    for (int o = 0; o < out; o++) {
+      double centre = (o + 0.5) * scale;
+      int lo = Math.max((int) (centre - support + 0.5), 0);
+      int hi = Math.min((int) (centre + support + 0.5), size);
+      double[] wt = new double[Math.max(1, hi - lo)];
+      double sum = 0;
+      for (int i = lo; i < hi; i++) {
+        double x = Math.abs((i - centre + 0.5) / support);
+        wt[i - lo] = x < 1 ? 1 - x : 0;
+        sum += wt[i - lo];
+      }
+      for (int i = 0; i < wt.length; i++) {
+        wt[i] = sum > 0 ? wt[i] / sum : 1.0 / wt.length;
+      }
+      start[o] = f0 + Math.min(lo, size - 1);
+      weights[o] = wt;
+      first = Math.min(first, start[o]);
+      last = Math.max(last, start[o] + wt.length);
+    }
+    return new Taps(start, weights, first, last);
   }
 
   /** Resize the shorter side to {@code size}, then take the centre size x size window. */
   public static void resizeShorterAndCenterCrop(float[] src, int c, int h, int w, int size, float[] dst) {
-    double side = Math.min(h, w);
-    resizedCrop(src, c, h, w, (h - side) / 2, (w - side) / 2, side, side, size, dst);
+    resizeShorterAndCenterCrop(src, c, h, w, size, size, dst);
+  }
+
+  /**
+   * torchvision's Resize(resize) then CenterCrop(size): the shorter side to {@code resize} (the
+   * longer one in proportion, truncated, as torchvision computes it), antialiased, then the
+   * centre size x size window (offsets rounded half to even, as torchvision's center_crop).
+   */
+  public static void resizeShorterAndCenterCrop(float[] src, int c, int h, int w, int resize, int size, float[] dst) {
+    int rh = h <= w ? resize : (int) ((long) resize * h / w);
+    int rw = h <= w ? (int) ((long) resize * w / h) : resize;
+    if (rh == h && rw == w) {
+      crop(src, c, h, w, size, dst);
+      return;
+    }
+    float[] resized = new float[c * rh * rw];
+    resample(src, c, h, w, 0, 0, h, w, rh, rw, resized);
+    crop(resized, c, rh, rw, size, dst);
+  }
+
+  /** The centre size x size window of a c x h x w image (zero-padded where the image is smaller). */
+  private static void crop(float[] src, int c, int h, int w, int size, float[] dst) {
+    // Python's round() as torchvision uses it: halves to even
+    int top = (int) Math.rint((h - size) / 2.0);
+    int left = (int) Math.rint((w - size) / 2.0);
+    for (int k = 0; k < c; k++) {
+      for (int y = 0; y < size; y++) {
+        int sy = y + top;
+        for (int x = 0; x < size; x++) {
+          int sx = x + left;
+          dst[k * size * size + y * size + x] = sy >= 0 && sy < h && sx >= 0 && sx < w ? src[k * h * w + sy * w + sx] : 0f;
+        }
+      }
+    }
   }
 
   public static void flipHorizontal(float[] img, int c, int s) {

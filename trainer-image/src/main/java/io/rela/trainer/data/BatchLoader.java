@@ -86,15 +86,15 @@ public final class BatchLoader implements AutoCloseable {
     float[] v2 = new float[n * stride];
     int[] idx = new int[n];
     int[] labels = new int[n];
-    float[] img = new float[data.pixels()];
     for (int i = 0; i < n; i++) {
       int sample = order[from + i];
       idx[i] = sample;
       labels[i] = data.label(sample);
-      data.readImage(sample, img);
+      // both views crop from the decoded original, at its own resolution
+      ImageDataset.Image img = data.read(sample);
       SplittableRandom rnd = sampleRandom(seed, epoch, sample);
-      view1.apply(img, c, data.height(), data.width(), rnd, v1, i * stride);
-      view2.apply(img, c, data.height(), data.width(), rnd, v2, i * stride);
+      view1.apply(img.chw(), c, img.h(), img.w(), rnd, v1, i * stride);
+      view2.apply(img.chw(), c, img.h(), img.w(), rnd, v2, i * stride);
     }
     return new Batch(idx, v1, v2, labels);
   }

@@ -21,8 +21,30 @@ public interface ImageDataset {
   /** Writes sample {@code index} into {@code dst} (length channels*height*width). */
   void readImage(int index, float[] dst);
 
-  /** A stable description of the data (format, location, sample count) for cache keys. */
+  /** A stable description of the data (format, content digest, sample count) for cache keys. */
   String identity();
+
+  /**
+   * One decoded image at its own resolution (c x h x w in [0, 1]): what augmentation crops
+   * from and preprocessing resizes. Fixed-size formats return their height() x width() image.
+   */
+  record Image(float[] chw, int c, int h, int w) {}
+
+  default Image read(int index) {
+    float[] dst = new float[pixels()];
+    readImage(index, dst);
+    return new Image(dst, channels(), height(), width());
+  }
+
+  /** Unreadable images skipped so far (decoded as black), when the dataset may skip them. */
+  default int skippedImages() {
+    return skippedFiles().size();
+  }
+
+  /** The files of those images (a split read twice, or two splits of one folder, name each once). */
+  default java.util.Set<String> skippedFiles() {
+    return java.util.Set.of();
+  }
 
   default int pixels() {
     return channels() * height() * width();
@@ -43,6 +65,8 @@ public interface ImageDataset {
       @Override public int label(int index) { return base.label(index); }
       @Override public void readImage(int index, float[] dst) { base.readImage(index, dst); }
       @Override public String identity() { return base.identity() + "|first=" + n; }
+      @Override public Image read(int index) { return base.read(index); }
+      @Override public java.util.Set<String> skippedFiles() { return base.skippedFiles(); }
     };
   }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
@@ -26,7 +25,8 @@ public final class ImageFolderDataset implements ImageDataset {
   private final int size;
   private final int channels;
   private final boolean skipUnreadable;
-  private final AtomicInteger skipped = new AtomicInteger();
+  /** The files found unreadable (each counted once however often it is read). */
+  private final java.util.Set<String> skipped = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final String identity;
 
   private ImageFolderDataset(List<Path> files, int[] labels, int classes, int size, int channels,
@@ -84,8 +84,9 @@ public final class ImageFolderDataset implements ImageDataset {
   }
 
   /** Images that could not be decoded and were replaced by black (only with skipUnreadable). */
-  public int skippedImages() {
-    return skipped.get();
+  @Override
+  public java.util.Set<String> skippedFiles() {
+    return java.util.Set.copyOf(skipped);
   }
 
   @Override public int size() { return files.size(); }
@@ -96,8 +97,20 @@ public final class ImageFolderDataset implements ImageDataset {
   @Override public int label(int index) { return labels[index]; }
   @Override public String identity() { return identity; }
 
+  /** The image at {@code size} x {@code size}: shorter side resized (antialiased), centre cropped. */
   @Override
   public void readImage(int index, float[] dst) {
+    Image img = read(index);
+    ImageOps.resizeShorterAndCenterCrop(img.chw(), channels, img.h(), img.w(), size, dst);
+  }
+
+  /**
+   * The image at its full resolution, so RandomResizedCrop and the evaluation's Resize and
+   * CenterCrop work from the original, as torchvision's do (an unreadable image, when skipped,
+   * is a black square of the dataset's size).
+   */
+  @Override
+  public Image read(int index) {
     Path f = files.get(index);
     BufferedImage img;
     try {
@@ -107,13 +120,13 @@ public final class ImageFolderDataset implements ImageDataset {
     }
     if (img == null) {
       if (skipUnreadable) {
-        skipped.incrementAndGet();
-        java.util.Arrays.fill(dst, 0f);
-        return;
+        if (skipped.add(f.toString())) {
+          System.err.println("skipping unreadable image " + f + " (decoded as black)");
+        }
+        return new Image(new float[channels * size * size], channels, size, size);
       }
       throw new BadInputException(f + ": cannot decode the image (not a readable JPEG/PNG); pass --skip-unreadable-images to skip such files");
     }
-    float[] chw = ImageOps.fromRgb(img, channels);
-    ImageOps.resizeShorterAndCenterCrop(chw, channels, img.getHeight(), img.getWidth(), size, dst);
+    return new Image(ImageOps.fromRgb(img, channels), channels, img.getHeight(), img.getWidth());
   }
 }

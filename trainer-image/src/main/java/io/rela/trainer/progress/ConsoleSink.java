@@ -26,8 +26,9 @@ public final class ConsoleSink implements ProgressSink {
   }
 
   static String format(ProgressReport r) {
+    String skipped = r.skippedImages != null && r.skippedImages > 0 ? " skipped-images=" + r.skippedImages : "";
     if (!"Training".equals(r.stage)) {
-      return "[" + r.stage + "]";
+      return "[" + r.stage + "]" + skipped;
     }
     int epoch = r.epoch == null ? 0 : r.epoch;
     int total = r.totalEpochs == null ? 0 : r.totalEpochs;
@@ -38,7 +39,7 @@ public final class ConsoleSink implements ProgressSink {
         epoch, total, bar, r.phase, nz(r.subsetRatio), nz(r.loss), r.rho == null ? "" : String.format(" rho=%.4f", r.rho),
         nz(r.samplesPerSecond),
         eta(r.etaSeconds), Boolean.TRUE.equals(r.epochEnd) && r.onlineAccuracy != null
-            ? String.format(" online-acc=%.3f", r.onlineAccuracy) : "");
+            ? String.format(" online-acc=%.3f", r.onlineAccuracy) : "") + skipped;
   }
 
   private static double nz(Double d) {

@@ -47,6 +47,7 @@ public final class Stages implements AutoCloseable {
   private final List<Device> devices;
   private ImageDataset train;
   private String priorJobUid;
+  private ImageDataset evalData;
 
   public Stages(JobSettings settings, Workspace ws, Path priorCheckpoint, Progress progress, PrintStream log,
       boolean skipUnreadable) {
@@ -109,13 +110,13 @@ public final class Stages implements AutoCloseable {
     if (cache.hasShard(key, shard, shards)) {
       log.println("prior cache hit: " + key + " shard " + shard + "/" + shards + " already embedded; skipping the pass");
       r.priorReused = true;
-      progress.report(r);
+      report(r);
       return false;
     }
-    progress.report(r);
+    report(r);
     embedShard(data, cache, key, shard, shards);
     r.priorReused = false;
-    progress.report(r);
+    report(r);
     return true;
   }
 
@@ -177,7 +178,7 @@ public final class Stages implements AutoCloseable {
     r.priorCacheKey = key;
     r.priorDimension = cache.rows(key, shards).d();
     r.priorSamples = targets.n();
-    progress.report(r);
+    report(r);
     return runTraining(data, targets, stopAfterEpochs);
   }
 
@@ -199,7 +200,7 @@ public final class Stages implements AutoCloseable {
         .orElseThrow(() -> new BadInputException(ws.checkpoints() + ": no valid checkpoint to evaluate; run the train stage first"));
     ProgressReport r = progress.current();
     r.stage = "Evaluating";
-    progress.report(r);
+    report(r);
     EvalSettings e = s.evaluation();
     ImageDataset probeTrain = trainData();
     if (e.maxSamples() != null) {
@@ -208,8 +209,9 @@ public final class Stages implements AutoCloseable {
     }
     ImageDataset test = Datasets.open(s.format(), s.evalPath(), Split.TEST, s.imageSize(), s.channels(), skipUnreadable)
         .limit(e.maxSamples());
+    evalData = test;
     float[][] norm = Datasets.normalisation(s.format(), s.channels());
-    Preprocess pre = new Preprocess(s.imageSize(), s.channels(), norm[0], norm[1]);
+    Preprocess pre = Preprocess.evaluation(s.format(), s.imageSize(), s.channels(), norm[0], norm[1]);
     Networks.Architecture arch = new Networks.Architecture(s.backbone(), s.cifarStem(), s.channels(), s.imageSize());
     Evaluation evaluation = new Evaluation(e, probeTrain, test, pre, s.featureDim(), s.seed());
     long t0 = System.nanoTime();
@@ -234,12 +236,16 @@ public final class Stages implements AutoCloseable {
             : String.format("probe %.4f, kNN %.4f", r.randomBaselineAccuracy, r.randomBaselineKnnAccuracy), test.size(),
         (System.nanoTime() - t0) / 1e9);
     log.println("backbone exported for PyTorch: " + r.backboneExport);
+    int skipped = skippedImages();
+    if (skipped > 0) {
+      log.println("skipped " + skipped + " unreadable images (decoded as black); see the files named above");
+    }
     r.checkpoint = ckpt.file.toString();
     r.samplesProcessed = ckpt.meta.samplesSeen();
     r.fullDataEquivalentEpochs = (double) ckpt.meta.samplesSeen() / trainData().size();
     r.switchedAtEpoch = ckpt.meta.switchState().switchEpoch() >= 0 ? ckpt.meta.switchState().switchEpoch() : null;
     r.stage = "Done";
-    progress.report(r);
+    report(r);
     return r;
   }
 
@@ -251,6 +257,25 @@ public final class Stages implements AutoCloseable {
 
   public Workspace workspace() {
     return ws;
+  }
+
+  /** Distinct unreadable files skipped in the splits read so far. */
+  private int skippedImages() {
+    java.util.Set<String> files = new java.util.HashSet<>();
+    if (train != null) {
+      files.addAll(train.skippedFiles());
+    }
+    if (evalData != null) {
+      files.addAll(evalData.skippedFiles());
+    }
+    return files.size();
+  }
+
+  /** Sends a report with the count of unreadable images skipped so far (train and test splits). */
+  private void report(ProgressReport r) {
+    int skipped = skippedImages();
+    r.skippedImages = skipped > 0 ? skipped : null;
+    progress.report(r);
   }
 
   /** Every epoch's closing report, from the progress log (the last one per epoch, across restarts). */

@@ -173,6 +173,7 @@ public final class Training {
     r.switchedAtEpoch = rule.switchEpoch() >= 0 ? rule.switchEpoch() : null;
     r.switchedAtStep = rule.switchStep() >= 0 ? rule.switchStep() : null;
     r.subsetRatio = s.dataRatio();
+    r.skippedImages = data.skippedImages() > 0 ? data.skippedImages() : null;
     r.step = step;
     r.samplesSeen = samplesSeen;
     r.loss = loss;

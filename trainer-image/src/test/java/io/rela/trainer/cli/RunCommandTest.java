@@ -57,6 +57,33 @@ class RunCommandTest {
   }
 
   @Test
+  void unreadableImagesAreSkippedCountedAndReported() throws Exception {
+    Path data = dir.resolve("photos");
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+    for (String c : new String[] {"a", "b"}) {
+      Files.createDirectories(data.resolve(c));
+      for (int i = 0; i < 40; i++) {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(50, 40, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int p = 0; p < 50 * 40; p++) {
+          img.setRGB(p % 50, p / 50, rnd.nextInt(0x1000000));
+        }
+        javax.imageio.ImageIO.write(img, "png", data.resolve(c).resolve(i + ".png").toFile());
+      }
+    }
+    Files.writeString(data.resolve("b/broken.png"), "not a png");
+    Path job = TestFiles.quickJob(dir, "photos", 80, 1, "dataRatio: 1.0");
+    Files.writeString(job, Files.readString(job).replace("format: FashionMNIST", "format: ImageFolder")
+        .replace("path: " + TestFiles.FASHION_MNIST, "path: " + data + "\n    imageSize: 16")
+        .replace("batchSize: 64", "batchSize: 16").replace("maxSamples: 80", "maxSamples: 81"));
+    Cli.Result r = Cli.run("run", job.toString(), "--workspace-root", dir.resolve("ws").toString(), "--skip-unreadable-images");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.err()).contains("skipping unreadable image").contains("broken.png");
+    assertThat(r.out()).contains("skipped-images=1").contains("skipped 1 unreadable images");
+    JsonNode summary = JSON.readTree(dir.resolve("ws/photos/report/summary.json").toFile());
+    assertThat(summary.get("skippedImages").asInt()).isEqualTo(1);
+  }
+
+  @Test
   void plainByolNeedsNoPriorPass() throws Exception {
     Path job = TestFiles.quickJob(dir, "byol", 256, 1, "schedule: None");
     Cli.Result r = Cli.run("run", job.toString(), "--workspace-root", dir.resolve("ws").toString(), "--quiet");

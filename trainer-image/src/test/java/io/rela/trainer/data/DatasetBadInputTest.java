@@ -100,6 +100,11 @@ class DatasetBadInputTest {
         .isInstanceOf(BadInputException.class).hasMessageContaining("broken.jpg");
     ImageFolderDataset lenient = ImageFolderDataset.open(dir, 16, 3, true);
     lenient.readImage(2, x);
-    assertThat(lenient.skippedImages()).isEqualTo(1);
+    lenient.readImage(2, x);
+    assertThat(lenient.skippedImages()).as("a file is counted once, however often it is read").isEqualTo(1);
+    // augmentation and evaluation read the original, not a pre-shrunk square
+    ImageDataset.Image full = lenient.read(0);
+    assertThat(full.h()).isEqualTo(30);
+    assertThat(full.w()).isEqualTo(40);
   }
 }
