@@ -12,7 +12,7 @@ BASE_IMAGE_TAR ?= $(HOME)/.cache/rela-operator/images/debian-bookworm-jre17.tar
 IMAGE_BASE ?= tar://$(BASE_IMAGE_TAR)
 IMAGE_FLAGS = -Dimages -Dimage.base=$(IMAGE_BASE)
 
-.PHONY: bench-targets libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
+.PHONY: bench-loader bench-targets libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -65,13 +65,16 @@ trainer: ## build the trainer jar
 	@if [ ! -f $(TRAINER_JAR) ] || [ -n "$$(find api/src trainer-image/src trainer-image/pom.xml api/pom.xml pom.xml -newer $(TRAINER_JAR) -print -quit)" ]; then \
 	  $(MVN) -q -pl trainer-image -am install -DskipTests; fi
 
-bench: bench-compare bench-targets bench-study ## trainer throughput against PyTorch, and the ReLA effect study (about 1.5 h on 2 cores)
+bench: bench-compare bench-loader bench-targets bench-study ## trainer throughput against PyTorch, and the ReLA effect study (about 1.5 h on 2 cores)
 
 bench-steps: dataset trainer ## Java step throughput only (BACKBONES="convnet4 resnet18")
 	./bench/run.sh
 
 bench-compare: dataset trainer pytorch ## Java vs the PyTorch reference (python3-torch), A B A B, ratios per measurement
 	./bench/compare.sh
+
+bench-loader: trainer pytorch ## 224 px input pipeline (decode + BYOL/ReLA views, eval Resize+CenterCrop), Java vs torchvision, images/s per worker count
+	./bench/loader.sh
 
 bench-targets: trainer ## prior cache + targets with N x d > 2^31 (8.4M x 256 synthetic embeddings, 8 GiB scratch): times and peak RSS
 	./bench/targets.sh
