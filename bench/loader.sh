@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The 224 px input pipeline, Java against torchvision on the same JPEGs and worker counts:
-# decode + BYOL views, ReLA views, evaluation Resize + CenterCrop; images/s per worker count
+# decode + BYOL views, ReLA views, evaluation Resize + CenterCrop, decode alone; images/s per worker count
 # and the Java/torchvision ratio, alternated A B A B. The JPEGs (about 500 x 375, quality 90)
 # are generated once into target/bench-loader/images. Results: bench/results/loader-<UTC time>/.
 # Environment: IMAGES (default 2000), WORKERS (default 1,<cores>), ROUNDS (default 2).

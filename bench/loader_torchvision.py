@@ -1,6 +1,7 @@
 """torchvision's PIL input pipelines at 224 px over an ImageFolder, as rela-trainer bench-loader
 measures the trainer's: JPEG decode + BYOL's two views, ReLA's two views, and the evaluation's
-Resize(256) + CenterCrop(224); images/s through a DataLoader with the given workers.
+Resize(256) + CenterCrop(224), and the decode alone; images/s through a DataLoader with the
+given workers.
 
 usage: loader_torchvision.py DIR WORKERS[,WORKERS...] [--json OUT]"""
 import json
@@ -37,8 +38,13 @@ class TwoViews:
         return self.a(img), self.b(img)
 
 
+def decoded(img):
+    # ImageFolder's loader has already decoded the JPEG to RGB; hand back a token tensor
+    return torch.zeros(1)
+
+
 PIPELINES = {"byol_two_views": TwoViews(byol(1), byol(2)), "rela_two_views": TwoViews(RELA, RELA),
-             "eval_resize_centercrop": EVAL}
+             "eval_resize_centercrop": EVAL, "decode_only": decoded}
 
 
 def measure(root, transform, workers):

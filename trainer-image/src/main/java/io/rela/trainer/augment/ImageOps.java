@@ -11,6 +11,21 @@ public final class ImageOps {
   public static float[] fromRgb(BufferedImage img, int channels) {
     int h = img.getHeight();
     int w = img.getWidth();
+    if (img.getType() == BufferedImage.TYPE_3BYTE_BGR && channels == 3
+        && img.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferByte bytes
+        && img.getRaster().getParent() == null) {
+      // what the JPEG decoder produces: read the interleaved bytes directly rather than through
+      // the colour model pixel by pixel (getRGB), which costs as much as the decode itself
+      byte[] bgr = bytes.getData();
+      float[] out = new float[3 * h * w];
+      int plane = h * w;
+      for (int i = 0; i < plane; i++) {
+        out[i] = (bgr[3 * i + 2] & 0xff) / 255f;
+        out[plane + i] = (bgr[3 * i + 1] & 0xff) / 255f;
+        out[2 * plane + i] = (bgr[3 * i] & 0xff) / 255f;
+      }
+      return out;
+    }
     int[] rgb = img.getRGB(0, 0, w, h, null, 0, w);
     float[] out = new float[channels * h * w];
     int plane = h * w;

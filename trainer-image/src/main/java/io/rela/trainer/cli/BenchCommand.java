@@ -1,8 +1,6 @@
 package io.rela.trainer.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.rela.api.spec.Backbone;
@@ -15,16 +13,15 @@ import io.rela.trainer.data.ImageDataset;
 import io.rela.trainer.data.Preprocess;
 import io.rela.trainer.data.Split;
 import io.rela.trainer.model.Backbones;
+import io.rela.trainer.model.BatchedForward;
 import io.rela.trainer.model.Networks;
-import io.rela.trainer.optim.AdamW;
 import io.rela.trainer.prior.BackbonePrior;
 import io.rela.trainer.prior.PriorModel;
 import io.rela.trainer.rela.SubsetSampler;
 import io.rela.trainer.rela.TargetReducer;
 import io.rela.trainer.train.ByolPhase;
-import io.rela.trainer.train.DataParallel;
+import io.rela.trainer.train.Learner;
 import io.rela.trainer.train.ReLAPhase;
-import io.rela.trainer.train.StepContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -86,13 +83,12 @@ final class BenchCommand implements Callable<Integer> {
     Augmentation relaAug = new Augmentation(AugmentationParams.rela(), 28, mean, std);
     Map<String, List<Double>> results = new LinkedHashMap<>();
     try (NDManager m = NDManager.newBaseManager();
-        Networks nets = new Networks(m, new Networks.Architecture(b, true, 1, 28), 2 * d, 256, d, 10, false, 0);
+        // the learner as training assembles it, on one device
+        Learner learner = Learner.assemble(m, new Learner.Config(new Networks.Architecture(b, true, 1, 28), 2 * d, 256, d,
+            10, false, 0, 1e-3, 0.01, 0.99, true), targets, List.of(), null);
         BatchLoader loader = new BatchLoader(ds, 28, workers, 0)) {
-      AdamW opt = new AdamW(nets.manager(), 1e-3, 0.01);
-      StepContext ctx = new StepContext(nets, opt, 0.99, true, 10);
-      DataParallel devices = DataParallel.single(ctx);
-      ReLAPhase rela = new ReLAPhase(devices, targets, false);
-      ByolPhase byol = new ByolPhase(devices);
+      ReLAPhase rela = learner.rela;
+      ByolPhase byol = learner.byol;
       int[] order = new SubsetSampler(ds.size(), 1.0, 0).draw(0);
       List<Batch> fixed = new ArrayList<>();
       Iterator<Batch> it = loader.epoch(0, order, batch, 0, relaAug, relaAug);
@@ -116,7 +112,6 @@ final class BenchCommand implements Callable<Integer> {
         results.computeIfAbsent("rela_step_with_augmentation", k -> new ArrayList<>())
             .add(steps * (double) batch / ((System.nanoTime() - t0) / 1e9));
       }
-      opt.close();
       results.put("prior_embed", embedPass(m, b, ds, mean, std));
     }
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -147,17 +142,17 @@ final class BenchCommand implements Callable<Integer> {
     Preprocess pre = new Preprocess(28, 1, mean, std);
     List<Double> perBatch = new ArrayList<>();
     try (PriorModel prior = BackbonePrior.studentInit(m, new Networks.Architecture(b, true, 1, 28), 0, pre)) {
-      for (int from = 0; from < n; from += batch) {
-        int k = Math.min(batch, n - from);
-        long t0 = System.nanoTime();
-        try (NDManager sub = m.newSubManager()) {
-          NDArray x = sub.create(pre.batch(ds, from, k), new Shape(k, 1, 28, 28));
-          prior.embed(x).toFloatArray();
+      // the pass itself (preprocessing and forward), timed between batches; the first batch warms up
+      long[] last = {System.nanoTime()};
+      BatchedForward.run(m, ds, pre, 0, n, batch, prior::embed, (first, rows, count, d) -> {
+        long now = System.nanoTime();
+        if (first > 0) {
+          perBatch.add(count / ((now - last[0]) / 1e9));
         }
-        if (from > 0) {
-          perBatch.add(k / ((System.nanoTime() - t0) / 1e9));
-        }
-      }
+        last[0] = now;
+      });
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
     return perBatch;
   }

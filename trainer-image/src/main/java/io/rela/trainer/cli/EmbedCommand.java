@@ -17,7 +17,7 @@ final class EmbedCommand extends ConfigCommand {
 
   @Override
   int run(Stages stages, JobSettings s) throws Exception {
-    int n = shards != null ? shards : s.shards();
+    int n = shards != null ? shards : s.prior().shards();
     int i = shard != null ? shard : Integer.parseInt(System.getenv().getOrDefault("JOB_COMPLETION_INDEX", "0"));
     if (i < 0 || i >= n) {
       throw new io.rela.trainer.BadInputException("--shard " + i + " is outside 0.." + (n - 1));

@@ -13,14 +13,12 @@ import io.rela.api.spec.Backbone;
 import io.rela.trainer.data.Batch;
 import io.rela.trainer.data.Preprocess;
 import io.rela.trainer.model.Networks;
-import io.rela.trainer.optim.AdamW;
 import io.rela.trainer.prior.BackbonePrior;
 import io.rela.trainer.prior.PriorModel;
 import io.rela.trainer.rela.TargetReducer;
 import io.rela.trainer.train.ByolPhase;
-import io.rela.trainer.train.DataParallel;
+import io.rela.trainer.train.Learner;
 import io.rela.trainer.train.ReLAPhase;
-import io.rela.trainer.train.StepContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -102,18 +100,18 @@ final class GpuBenchCommand implements Callable<Integer> {
     TargetReducer.Targets targets = TargetReducer.Targets.of(table, c.targetDim());
     List<Map<String, Object>> rows = new ArrayList<>();
     try (NDManager m = NDManager.newBaseManager(device);
-        Networks nets = new Networks(m, arch, 2 * d, 256, c.targetDim(), CLASSES, false, 0)) {
-      AdamW opt = new AdamW(nets.manager(), 1e-3, 0.01);
-      DataParallel single = DataParallel.single(new StepContext(nets, opt, 0.99, true, CLASSES));
-      ByolPhase byol = new ByolPhase(single);
-      ReLAPhase rela = new ReLAPhase(single, targets, false);
+        // the learner as training assembles it, on this device
+        Learner learner = Learner.assemble(m, new Learner.Config(arch, 2 * d, 256, c.targetDim(), CLASSES, false, 0, 1e-3,
+            0.01, 0.99, true), targets, List.of(), null)) {
+      Networks nets = learner.nets;
+      ByolPhase byol = learner.byol;
+      ReLAPhase rela = learner.rela;
       Parameter last = lastParameter(nets);
       int[] next = {0};
       rows.add(measure(c, b, "byol_step", warm, timed, device,
           () -> byol.step(pool.get(next[0]++ % pool.size())), () -> sync(last)));
       rows.add(measure(c, b, "rela_step", warm, timed, device,
           () -> rela.step(pool.get(next[0]++ % pool.size())), () -> sync(last)));
-      opt.close();
       // what the Java step pays and the PyTorch one does not: both views from host memory to the device
       rows.add(measure(c, b, "host_to_device_views", warm, timed, device, () -> {
         Batch x = pool.get(next[0]++ % pool.size());

@@ -80,6 +80,7 @@ final class LoaderBenchCommand implements Callable<Integer> {
       rows.add(row("byol_two_views", w, data.size(), views(data, w, order, b1, b2)));
       rows.add(row("rela_two_views", w, data.size(), views(data, w, order, rela, rela)));
       rows.add(row("eval_resize_centercrop", w, data.size(), evaluation(data, w, mean, std)));
+      rows.add(row("decode_only", w, data.size(), decodeOnly(data, w)));
     }
     if (json != null) {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), Map.of("rows", rows));
@@ -114,6 +115,30 @@ final class LoaderBenchCommand implements Callable<Integer> {
         it.next();
       }
       return (System.nanoTime() - t0) / 1e9;
+    }
+  }
+
+  /** JPEG decode (and conversion to CHW floats) alone: what every pipeline pays first. */
+  private static double decodeOnly(ImageDataset data, int workers) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      long t0 = System.nanoTime();
+      List<Future<?>> parts = new ArrayList<>();
+      for (int from = 0; from < data.size(); from += 32) {
+        int f = from;
+        int n = Math.min(32, data.size() - from);
+        parts.add(pool.submit(() -> {
+          for (int i = f; i < f + n; i++) {
+            data.read(i);
+          }
+        }));
+      }
+      for (Future<?> p : parts) {
+        p.get();
+      }
+      return (System.nanoTime() - t0) / 1e9;
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -6,7 +6,7 @@ import io.rela.trainer.config.JobFiles;
 import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.progress.Progress;
 import io.rela.trainer.report.ReportWriter;
-import io.rela.trainer.train.Checkpoint;
+import io.rela.trainer.checkpoint.Checkpoint;
 import io.rela.trainer.train.Stages;
 import io.rela.trainer.train.Training;
 import io.rela.trainer.train.Workspace;
@@ -48,7 +48,7 @@ final class RunCommand implements Callable<Integer> {
     Workspace ws = new Workspace(workspaceRoot.resolve(s.name()),
         priorCache != null ? priorCache : workspaceRoot.resolve("prior-cache"));
     Path priorCkpt = null;
-    if (s.priorType() == PriorType.Job) {
+    if (s.prior().type() == PriorType.Job) {
       Path dir = workspaceRoot.resolve(jobRefName(jobFile)).resolve("checkpoints");
       priorCkpt = Checkpoint.newestValid(dir, System.out::println).map(c -> c.file).orElse(null);
     }
@@ -56,8 +56,8 @@ final class RunCommand implements Callable<Integer> {
         Stages stages = new Stages(s, ws, priorCkpt, progress, System.out, common.skipUnreadable)) {
       stages.trainData();
       long tEmbed = System.nanoTime();
-      for (int i = 0; i < s.shards(); i++) {
-        stages.embed(i, s.shards());
+      for (int i = 0; i < s.prior().shards(); i++) {
+        stages.embed(i, s.prior().shards());
       }
       long tTrain = System.nanoTime();
       Training.Outcome out = stages.train(stopAfterEpochs);
@@ -91,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
           s.evaluation().averagedEpochs());
       System.out.printf("samples processed       %d (%.2f full-data epochs)%n", result.samplesProcessed, result.fullDataEquivalentEpochs);
       System.out.printf("ReLA -> BYOL switch     %s%n", result.switchedAtEpoch == null ? "never (ReLA throughout)"
-          : "at epoch " + (result.switchedAtEpoch + 1) + " of " + s.epochs());
+          : "at epoch " + (result.switchedAtEpoch + 1) + " of " + s.training().epochs());
       System.out.printf("wall time               %.1f s%n", wall);
       System.out.println("report                  " + report.toAbsolutePath());
       System.out.println("backbone for PyTorch    " + Path.of(result.backboneExport).toAbsolutePath());

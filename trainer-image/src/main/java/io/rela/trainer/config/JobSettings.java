@@ -14,19 +14,32 @@ import java.nio.file.Paths;
 
 /**
  * A job's spec (schema defaults applied) with the format-dependent defaults resolved and the
- * cross-field rules checked: everything the stages need, with concrete values.
+ * cross-field rules checked: everything the stages need, with concrete values, in groups that
+ * mirror the spec (dataset, prior, model, training, rela, evaluation).
  */
-public record JobSettings(
-    String name,
-    DatasetFormat format, Path trainPath, Path evalPath, int imageSize, int channels,
-    PriorType priorType, RandomPriorInit randomInit, String priorUri, int priorInputSize, int shards,
-    Backbone backbone, boolean cifarStem, int projectionDim, int hiddenDim,
-    int epochs, int batchSize, double learningRate, double weightDecay, double momentum, long seed,
-    int checkpointEvery, boolean onlineClassifier, int workers, Integer maxSamples,
-    double dataRatio, Schedule schedule, double constantFraction, double rhoThreshold,
-    double fastDecay, double slowDecay, Integer targetDim,
-    boolean trainTransfer,
+public record JobSettings(String name, Data data, Prior prior, Model model, Training training, Rela rela,
     EvalSettings evaluation) {
+
+  /** spec.dataset. */
+  public record Data(DatasetFormat format, Path trainPath, Path evalPath, int imageSize, int channels) {}
+
+  /** spec.prior. */
+  public record Prior(PriorType type, RandomPriorInit randomInit, String uri, int inputSize, int shards) {}
+
+  /** spec.model. */
+  public record Model(Backbone backbone, boolean cifarStem, int projectionDim, int hiddenDim) {
+    public int featureDim() {
+      return Backbones.featureDim(backbone);
+    }
+  }
+
+  /** spec.training. */
+  public record Training(int epochs, int batchSize, double learningRate, double weightDecay, double momentum, long seed,
+      int checkpointEvery, boolean onlineClassifier, int workers, Integer maxSamples) {}
+
+  /** spec.rela. */
+  public record Rela(double dataRatio, Schedule schedule, double constantFraction, double rhoThreshold, double fastDecay,
+      double slowDecay, Integer targetDim, boolean trainTransfer) {}
 
   public static JobSettings from(String name, ReLATrainingJobSpec s) {
     if (s.dataset == null || s.dataset.format == null || s.dataset.path == null) {
@@ -41,7 +54,8 @@ public record JobSettings(
     if (p.type == PriorType.Job && p.jobRef == null) {
       throw new BadInputException("spec.prior.jobRef: type Job requires jobRef");
     }
-    if ((p.type == PriorType.TorchScript || p.type == PriorType.ONNX) && (p.uri == null || p.uri.isBlank())) {
+    boolean fileprior = p.type == PriorType.TorchScript || p.type == PriorType.ONNX;
+    if (fileprior && (p.uri == null || p.uri.isBlank())) {
       throw new BadInputException("spec.prior.uri: required for a " + p.type + " prior");
     }
     var r = s.rela;
@@ -53,21 +67,16 @@ public record JobSettings(
     }
     int d = Backbones.featureDim(s.model.backbone);
     int hidden = s.model.hiddenDim != null ? s.model.hiddenDim : 2 * d;
+    var t = s.training;
     return new JobSettings(name,
-        format, train, eval, size, channels,
-        p.type, p.randomInit != null ? p.randomInit : RandomPriorInit.Student, p.uri, p.inputSize != null ? p.inputSize : (p.type == PriorType.TorchScript || p.type == PriorType.ONNX ? 224 : size),
-        p.shards,
-        s.model.backbone, s.model.cifarStem, s.model.projectionDim, hidden,
-        s.training.epochs, s.training.batchSize, s.training.learningRate, s.training.weightDecay,
-        s.training.momentum, s.training.seed, s.training.checkpointEveryEpochs, s.training.onlineClassifier,
-        s.training.workers, s.training.maxSamples,
-        r.dataRatio, r.schedule, r.constantFraction != null ? r.constantFraction : 0.0, r.rhoThreshold,
-        r.fastDecay, r.slowDecay, r.targetDim,
-        r.trainTransfer,
+        new Data(format, train, eval, size, channels),
+        new Prior(p.type, p.randomInit != null ? p.randomInit : RandomPriorInit.Student, p.uri,
+            p.inputSize != null ? p.inputSize : (fileprior ? 224 : size), p.shards),
+        new Model(s.model.backbone, s.model.cifarStem, s.model.projectionDim, hidden),
+        new Training(t.epochs, t.batchSize, t.learningRate, t.weightDecay, t.momentum, t.seed, t.checkpointEveryEpochs,
+            t.onlineClassifier, t.workers, t.maxSamples),
+        new Rela(r.dataRatio, r.schedule, r.constantFraction != null ? r.constantFraction : 0.0, r.rhoThreshold,
+            r.fastDecay, r.slowDecay, r.targetDim, r.trainTransfer),
         EvalSettings.from(s.evaluation));
-  }
-
-  public int featureDim() {
-    return Backbones.featureDim(backbone);
   }
 }

@@ -1,13 +1,12 @@
 package io.rela.trainer.eval;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.rela.trainer.data.ImageDataset;
 import io.rela.trainer.data.Preprocess;
+import io.rela.trainer.model.BatchedForward;
 import io.rela.trainer.rela.FloatTable;
 
 /**
@@ -40,16 +39,16 @@ public record Features(FloatTable x, int[] y) {
     FloatTable out = new FloatTable(data.size(), dim);
     int[] labels = new int[data.size()];
     ParameterStore store = new ParameterStore(parent, false);
-    for (int from = 0; from < data.size(); from += BATCH) {
-      int n = Math.min(BATCH, data.size() - from);
-      try (NDManager m = parent.newSubManager()) {
-        NDArray x = m.create(pre.batch(data, from, n), new Shape(n, pre.channels(), pre.size(), pre.size()));
-        float[] f = backbone.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
-        for (int i = 0; i < n; i++) {
-          out.setRow(from + i, f, i * dim);
-          labels[from + i] = data.label(from + i);
-        }
-      }
+    try {
+      BatchedForward.run(parent, data, pre, 0, data.size(), BATCH,
+          x -> backbone.forward(store, new NDList(x), false).singletonOrThrow(), (first, rows, n, d) -> {
+            for (int i = 0; i < n; i++) {
+              out.setRow(first + i, rows, i * d);
+              labels[(int) first + i] = data.label((int) first + i);
+            }
+          });
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
     return new Features(out, labels);
   }

@@ -7,7 +7,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.rela.trainer.data.Preprocess;
 import io.rela.trainer.model.Networks;
-import io.rela.trainer.train.Checkpoint;
+import io.rela.trainer.checkpoint.Checkpoint;
 
 /**
  * A prior with a backbone of this project: the student's own initial network (the reference's

@@ -1,10 +1,8 @@
 package io.rela.trainer.prior;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.rela.trainer.data.ImageDataset;
-import io.rela.trainer.data.Preprocess;
+import io.rela.trainer.model.BatchedForward;
 import java.io.IOException;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -34,32 +32,25 @@ public final class EmbeddingPass {
     long[] range = EmbeddingCache.shardRange(data.size(), shard, shards);
     long count = range[1] - range[0];
     long t0 = System.nanoTime();
-    EmbeddingCache.ShardWriter writer = null;
-    int d = 1;
+    EmbeddingCache.ShardWriter[] writer = {null};
+    int[] d = {1};
     try (PriorModel prior = opener.get()) {
-      Preprocess pre = prior.preprocess();
-      for (long from = range[0]; from < range[1]; from += BATCH) {
-        int n = (int) Math.min(BATCH, range[1] - from);
-        try (NDManager m = manager.newSubManager()) {
-          NDArray x = m.create(pre.batch(data, Math.toIntExact(from), n), new Shape(n, pre.channels(), pre.size(), pre.size()));
-          NDArray y = prior.embed(x);
-          y.attach(m);
-          if (writer == null) {
-            d = (int) y.getShape().get(1);
-            writer = cache.openShard(key, shard, shards, count, d);
-          }
-          writer.append(y.toFloatArray(), n);
+      BatchedForward.run(manager, data, prior.preprocess(), range[0], range[1], BATCH, prior::embed, (first, rows, n, dim) -> {
+        if (writer[0] == null) {
+          d[0] = dim;
+          writer[0] = cache.openShard(key, shard, shards, count, dim);
         }
-      }
-      if (writer == null) {
+        writer[0].append(rows, n);
+      });
+      if (writer[0] == null) {
         // an empty shard (more shards than samples): a valid file of zero rows
-        writer = cache.openShard(key, shard, shards, 0, d);
+        writer[0] = cache.openShard(key, shard, shards, 0, d[0]);
       }
-      boolean mine = writer.publish(info);
-      return new Result(count, d, (System.nanoTime() - t0) / 1e9, mine);
+      boolean mine = writer[0].publish(info);
+      return new Result(count, d[0], (System.nanoTime() - t0) / 1e9, mine);
     } finally {
-      if (writer != null) {
-        writer.close();
+      if (writer[0] != null) {
+        writer[0].close();
       }
     }
   }

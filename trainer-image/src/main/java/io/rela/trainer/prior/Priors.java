@@ -8,7 +8,7 @@ import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.data.Datasets;
 import io.rela.trainer.data.Preprocess;
 import io.rela.trainer.model.Networks;
-import io.rela.trainer.train.Checkpoint;
+import io.rela.trainer.checkpoint.Checkpoint;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -19,30 +19,30 @@ public final class Priors {
 
   /** What the prior is, without loading it: part of the embedding cache key. */
   public static String identity(JobSettings s, Path priorCheckpoint, String priorJobUid) {
-    return switch (s.priorType()) {
-      case Random -> PriorCacheKey.randomPrior(s.backbone().name(), s.cifarStem(), s.channels(), s.seed(),
-          s.randomInit() == RandomPriorInit.Independent);
+    return switch (s.prior().type()) {
+      case Random -> PriorCacheKey.randomPrior(s.model().backbone().name(), s.model().cifarStem(), s.data().channels(), s.training().seed(),
+          s.prior().randomInit() == RandomPriorInit.Independent);
       case Job -> PriorCacheKey.jobPrior(priorJobUid, EmbeddingCache.digest(requireCheckpoint(priorCheckpoint)));
-      case TorchScript -> PriorCacheKey.torchScriptPrior(EmbeddingCache.digest(Paths.get(s.priorUri())));
+      case TorchScript -> PriorCacheKey.torchScriptPrior(EmbeddingCache.digest(Paths.get(s.prior().uri())));
       case ONNX -> throw unsupportedOnnx();
     };
   }
 
   public static PriorModel open(JobSettings s, NDManager manager, Path priorCheckpoint) {
-    float[][] norm = Datasets.normalisation(s.format(), s.channels());
-    Preprocess studentLike = new Preprocess(s.priorInputSize(), s.channels(), norm[0], norm[1]);
-    Networks.Architecture arch = new Networks.Architecture(s.backbone(), s.cifarStem(), s.channels(), s.imageSize());
-    return switch (s.priorType()) {
-      case Random -> s.randomInit() == RandomPriorInit.Student
-          ? BackbonePrior.studentInit(manager, arch, s.seed(), studentLike)
-          : BackbonePrior.independent(manager, arch, s.seed(), studentLike);
+    float[][] norm = Datasets.normalisation(s.data().format(), s.data().channels());
+    Preprocess studentLike = new Preprocess(s.prior().inputSize(), s.data().channels(), norm[0], norm[1]);
+    Networks.Architecture arch = new Networks.Architecture(s.model().backbone(), s.model().cifarStem(), s.data().channels(), s.data().imageSize());
+    return switch (s.prior().type()) {
+      case Random -> s.prior().randomInit() == RandomPriorInit.Student
+          ? BackbonePrior.studentInit(manager, arch, s.training().seed(), studentLike)
+          : BackbonePrior.independent(manager, arch, s.training().seed(), studentLike);
       case Job -> {
         Path f = requireCheckpoint(priorCheckpoint);
         Checkpoint.Loaded c = Checkpoint.read(f).orElseThrow(() ->
             new BadInputException("spec.prior.jobRef: " + f + " is not a valid checkpoint (partial or corrupt)"));
         yield BackbonePrior.fromCheckpoint(manager, c, jobPriorPreprocess(c.meta, s, norm));
       }
-      case TorchScript -> TorchScriptPrior.load(Paths.get(s.priorUri()), s.priorInputSize());
+      case TorchScript -> TorchScriptPrior.load(Paths.get(s.prior().uri()), s.prior().inputSize());
       case ONNX -> throw unsupportedOnnx();
     };
   }
@@ -57,16 +57,16 @@ public final class Priors {
     int c = meta.channels();
     if (c != 1 && c != 3) {
       throw new BadInputException("spec.prior.jobRef: the referenced backbone takes " + c
-          + " input channels; only 1 (grey) and 3 (RGB) can be adapted from this dataset's " + s.channels());
+          + " input channels; only 1 (grey) and 3 (RGB) can be adapted from this dataset's " + s.data().channels());
     }
     float[] mean = meta.mean();
     float[] std = meta.std();
     if (mean == null || std == null || mean.length != c || std.length != c) {
-      float[][] fallback = Datasets.normalisation(s.format(), c);
+      float[][] fallback = Datasets.normalisation(s.data().format(), c);
       mean = fallback[0];
       std = fallback[1];
     }
-    return new Preprocess(s.priorInputSize(), c, mean, std);
+    return new Preprocess(s.prior().inputSize(), c, mean, std);
   }
 
   private static Path requireCheckpoint(Path p) {

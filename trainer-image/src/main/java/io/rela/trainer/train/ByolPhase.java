@@ -3,9 +3,9 @@ package io.rela.trainer.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import io.rela.trainer.byol.ByolLoss;
 import io.rela.trainer.data.Batch;
 import io.rela.trainer.model.Networks;
-import io.rela.trainer.rela.Losses;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +44,7 @@ public final class ByolPhase {
     NDArray h2 = ctx.forward(Networks.BACKBONE, x2, true);
     NDArray p1 = ctx.forward(Networks.PREDICTOR, ctx.forward(Networks.PROJECTOR, h1, true), true);
     NDArray p2 = ctx.forward(Networks.PREDICTOR, ctx.forward(Networks.PROJECTOR, h2, true), true);
-    NDArray l = Losses.byolLoss(p1, p2, z1, z2);
+    NDArray l = ByolLoss.of(p1, p2, z1, z2);
     NDArray total = ctx.onlineClassifier ? l.add(ctx.classifierLoss(m, h1, b, correct)) : l;
     gc.backward(scale == 1f ? total : total.mul(scale));
     return new DataParallel.Pending(l, correct, m);

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.rela.trainer.data.Batch;
 import io.rela.trainer.model.Networks;
-import io.rela.trainer.rela.Losses;
+import io.rela.trainer.rela.ReLALoss;
 import io.rela.trainer.rela.TargetReducer;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +53,7 @@ public final class ReLAPhase {
     long[] correct = {0};
     NDArray h1 = ctx.forward(Networks.BACKBONE, x1, true);
     NDArray h2 = ctx.forward(Networks.BACKBONE, x2, true);
-    NDArray l = Losses.relaLoss(ctx.forward(Networks.TRANSFER, h1, true), ctx.forward(Networks.TRANSFER, h2, true), tb);
+    NDArray l = ReLALoss.of(ctx.forward(Networks.TRANSFER, h1, true), ctx.forward(Networks.TRANSFER, h2, true), tb);
     NDArray total = ctx.onlineClassifier ? l.add(ctx.classifierLoss(m, h1, b, correct)) : l;
     gc.backward(scale == 1f ? total : total.mul(scale));
     return new DataParallel.Pending(l, correct, m);

@@ -7,6 +7,7 @@ import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rela.api.contract.ProgressReport;
 import io.rela.trainer.BadInputException;
+import io.rela.trainer.checkpoint.Checkpoint;
 import io.rela.trainer.config.EvalSettings;
 import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.data.Datasets;
@@ -19,6 +20,7 @@ import io.rela.trainer.model.Networks;
 import io.rela.trainer.prior.EmbeddingCache;
 import io.rela.trainer.prior.EmbeddingPass;
 import io.rela.trainer.prior.Priors;
+import io.rela.trainer.progress.EpochHistory;
 import io.rela.trainer.progress.Progress;
 import io.rela.trainer.rela.RowBlocks;
 import io.rela.trainer.rela.TargetReducer;
@@ -68,19 +70,19 @@ public final class Stages implements AutoCloseable {
   /** The training split, opened once (a bad file stops here, before any work). */
   public ImageDataset trainData() {
     if (train == null) {
-      train = Datasets.open(s.format(), s.trainPath(), Split.TRAIN, s.imageSize(), s.channels(), skipUnreadable)
-          .limit(s.maxSamples());
-      if (train.channels() != s.channels() && s.format() != io.rela.api.spec.DatasetFormat.ImageFolder) {
-        throw new BadInputException("spec.dataset.channels: " + s.format() + " has " + train.channels() + " channel(s), spec asks for " + s.channels());
+      train = Datasets.open(s.data().format(), s.data().trainPath(), Split.TRAIN, s.data().imageSize(), s.data().channels(), skipUnreadable)
+          .limit(s.training().maxSamples());
+      if (train.channels() != s.data().channels() && s.data().format() != io.rela.api.spec.DatasetFormat.ImageFolder) {
+        throw new BadInputException("spec.dataset.channels: " + s.data().format() + " has " + train.channels() + " channel(s), spec asks for " + s.data().channels());
       }
-      if (train.size() < s.batchSize()) {
-        throw new BadInputException("spec.training.batchSize: " + s.batchSize() + " is larger than the " + train.size() + " training samples");
+      if (train.size() < s.training().batchSize()) {
+        throw new BadInputException("spec.training.batchSize: " + s.training().batchSize() + " is larger than the " + train.size() + " training samples");
       }
-      long perEpoch = (long) Math.floor(train.size() * s.dataRatio());
-      if (perEpoch < s.batchSize()) {
+      long perEpoch = (long) Math.floor(train.size() * s.rela().dataRatio());
+      if (perEpoch < s.training().batchSize()) {
         throw new BadInputException(String.format(java.util.Locale.ROOT, "spec.rela.dataRatio and spec.training.batchSize:"
             + " an epoch draws floor(N x r) = floor(%d x %s) = %d samples, less than one batch of %d, so no step would run;"
-            + " raise dataRatio or lower batchSize", train.size(), s.dataRatio(), perEpoch, s.batchSize()));
+            + " raise dataRatio or lower batchSize", train.size(), s.rela().dataRatio(), perEpoch, s.training().batchSize()));
       }
     }
     return train;
@@ -88,7 +90,7 @@ public final class Stages implements AutoCloseable {
 
   /** The cache key, from content: {@link io.rela.api.contract.PriorCacheKey}. */
   public String cacheKey() {
-    return EmbeddingCache.key(trainData().identity(), priorIdentity(), s.priorInputSize());
+    return EmbeddingCache.key(trainData().identity(), priorIdentity(), s.prior().inputSize());
   }
 
   private String priorIdentity() {
@@ -97,7 +99,7 @@ public final class Stages implements AutoCloseable {
 
   /** Embeds slice {@code shard} of {@code shards} unless the cache already holds it; returns whether work was done. */
   public boolean embed(int shard, int shards) throws IOException {
-    if (!s.schedule().usesPriorTargets()) {
+    if (!s.rela().schedule().usesPriorTargets()) {
       log.println("schedule None (plain BYOL) uses no prior targets; skipping the embedding pass");
       return false;
     }
@@ -122,7 +124,7 @@ public final class Stages implements AutoCloseable {
 
   private void embedShard(ImageDataset data, EmbeddingCache cache, String key, int shard, int shards) throws IOException {
     EmbeddingPass.Result res = EmbeddingPass.run(manager, () -> Priors.open(s, manager, priorCheckpoint), data, cache, key,
-        shard, shards, Map.of("dataset", data.identity(), "prior", priorIdentity(), "inputSize", s.priorInputSize(),
+        shard, shards, Map.of("dataset", data.identity(), "prior", priorIdentity(), "inputSize", s.prior().inputSize(),
             "preprocessing", io.rela.api.contract.PriorCacheKey.PREPROCESSING_VERSION));
     log.printf("embedded %d samples (dim %d) in %.1f s, %.0f samples/s -> %s%s%n", res.samples(), res.dimension(),
         res.seconds(), res.samples() / Math.max(res.seconds(), 1e-9), cache.dir(key),
@@ -136,14 +138,14 @@ public final class Stages implements AutoCloseable {
    */
   public Training.Outcome train(Integer stopAfterEpochs) throws IOException {
     ImageDataset data = trainData();
-    if (!s.schedule().usesPriorTargets()) {
+    if (!s.rela().schedule().usesPriorTargets()) {
       // BYOL from the first step: the transfer layer exists but is never used
-      TargetReducer.Targets none = TargetReducer.Targets.none(s.featureDim());
+      TargetReducer.Targets none = TargetReducer.Targets.none(s.model().featureDim());
       return runTraining(data, none, stopAfterEpochs);
     }
     EmbeddingCache cache = new EmbeddingCache(ws.priorCache());
     String key = cacheKey();
-    int shards = s.shards();
+    int shards = s.prior().shards();
     long t0 = System.nanoTime();
     TargetReducer.Targets targets = null;
     for (int attempt = 0; targets == null; attempt++) {
@@ -157,7 +159,7 @@ public final class Stages implements AutoCloseable {
       if (y.n() != data.size()) {
         throw new BadInputException(cache.dir(key) + ": holds " + y.n() + " embeddings for " + data.size() + " samples");
       }
-      int k = s.targetDim() != null ? s.targetDim() : Math.min(s.featureDim(), y.d());
+      int k = s.rela().targetDim() != null ? s.rela().targetDim() : Math.min(s.model().featureDim(), y.d());
       if (k > y.d()) {
         throw new BadInputException("spec.rela.targetDim: " + k + " exceeds the prior's dimension " + y.d());
       }
@@ -204,29 +206,29 @@ public final class Stages implements AutoCloseable {
     EvalSettings e = s.evaluation();
     ImageDataset probeTrain = trainData();
     if (e.maxSamples() != null) {
-      probeTrain = Datasets.open(s.format(), s.trainPath(), Split.TRAIN, s.imageSize(), s.channels(), skipUnreadable)
+      probeTrain = Datasets.open(s.data().format(), s.data().trainPath(), Split.TRAIN, s.data().imageSize(), s.data().channels(), skipUnreadable)
           .limit(e.maxSamples());
     }
-    ImageDataset test = Datasets.open(s.format(), s.evalPath(), Split.TEST, s.imageSize(), s.channels(), skipUnreadable)
+    ImageDataset test = Datasets.open(s.data().format(), s.data().evalPath(), Split.TEST, s.data().imageSize(), s.data().channels(), skipUnreadable)
         .limit(e.maxSamples());
     evalData = test;
-    float[][] norm = Datasets.normalisation(s.format(), s.channels());
-    Preprocess pre = Preprocess.evaluation(s.format(), s.imageSize(), s.channels(), norm[0], norm[1]);
-    Networks.Architecture arch = new Networks.Architecture(s.backbone(), s.cifarStem(), s.channels(), s.imageSize());
-    Evaluation evaluation = new Evaluation(e, probeTrain, test, pre, s.featureDim(), s.seed());
+    float[][] norm = Datasets.normalisation(s.data().format(), s.data().channels());
+    Preprocess pre = Preprocess.evaluation(s.data().format(), s.data().imageSize(), s.data().channels(), norm[0], norm[1]);
+    Networks.Architecture arch = new Networks.Architecture(s.model().backbone(), s.model().cifarStem(), s.data().channels(), s.data().imageSize());
+    Evaluation evaluation = new Evaluation(e, probeTrain, test, pre, s.model().featureDim(), s.training().seed());
     long t0 = System.nanoTime();
     try (NDManager m = manager.newSubManager()) {
-      Block trained = Networks.initialBackbone(m, arch, s.seed());
+      Block trained = Networks.initialBackbone(m, arch, s.training().seed());
       ckpt.restoreBackbone(trained, m);
       Evaluation.Scores mine = evaluation.score(m, trained);
       r.linearProbeAccuracy = mine.probe().accuracy();
       r.knnAccuracy = mine.knn();
       if (e.randomBaseline()) {
-        Evaluation.Scores untrained = evaluation.score(m, Networks.initialBackbone(m, arch, s.seed()));
+        Evaluation.Scores untrained = evaluation.score(m, Networks.initialBackbone(m, arch, s.training().seed()));
         r.randomBaselineAccuracy = untrained.probe().accuracy();
         r.randomBaselineKnnAccuracy = untrained.knn();
       }
-      Path export = BackboneExport.write(ws.exportDir(), trained, arch, new BackboneExport.Input(s.imageSize(), norm[0], norm[1]),
+      Path export = BackboneExport.write(ws.exportDir(), trained, arch, new BackboneExport.Input(s.data().imageSize(), norm[0], norm[1]),
           java.util.Map.of("job", s.name(), "checkpoint", ckpt.file.getFileName().toString(),
               "epochs", ckpt.meta.epochsDone(), "samplesSeen", ckpt.meta.samplesSeen()));
       r.backboneExport = export.toString();
@@ -280,20 +282,7 @@ public final class Stages implements AutoCloseable {
 
   /** Every epoch's closing report, from the progress log (the last one per epoch, across restarts). */
   public List<ProgressReport> epochHistory() throws IOException {
-    if (!Files.exists(ws.progressLog())) {
-      return List.of();
-    }
-    java.util.TreeMap<Integer, ProgressReport> byEpoch = new java.util.TreeMap<>();
-    for (String line : Files.readAllLines(ws.progressLog())) {
-      if (line.isBlank()) {
-        continue;
-      }
-      ProgressReport r = JSON.readValue(line, ProgressReport.class);
-      if (Boolean.TRUE.equals(r.epochEnd) && r.epoch != null) {
-        byEpoch.put(r.epoch, r);
-      }
-    }
-    return new java.util.ArrayList<>(byEpoch.values());
+    return EpochHistory.read(ws.progressLog());
   }
 
   @Override

@@ -9,8 +9,8 @@ import ai.djl.training.ParameterStore;
 import io.rela.trainer.data.Batch;
 import io.rela.trainer.model.Networks;
 import io.rela.trainer.optim.AdamW;
-import io.rela.trainer.rela.Ema;
-import io.rela.trainer.rela.Losses;
+import io.rela.trainer.byol.Ema;
+import io.rela.trainer.model.Losses;
 import java.util.List;
 import java.util.Map;
 

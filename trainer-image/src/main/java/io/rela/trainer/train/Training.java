@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.rela.api.contract.ProgressReport;
 import io.rela.trainer.augment.Augmentation;
 import io.rela.trainer.augment.AugmentationParams;
+import io.rela.trainer.checkpoint.Checkpoint;
 import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.data.Batch;
 import io.rela.trainer.data.BatchLoader;
@@ -67,59 +68,53 @@ public final class Training {
   }
 
   public Outcome run(NDManager manager) throws IOException {
-    Networks.Architecture arch = new Networks.Architecture(s.backbone(), s.cifarStem(), s.channels(), s.imageSize());
-    float[][] norm = Datasets.normalisation(s.format(), s.channels());
-    SwitchRule rule = new SwitchRule(s.schedule(),
-        new SwitchRule.Averages(s.rhoThreshold(), s.fastDecay(), s.slowDecay()), s.constantFraction(), s.epochs());
+    Networks.Architecture arch = new Networks.Architecture(s.model().backbone(), s.model().cifarStem(), s.data().channels(), s.data().imageSize());
+    float[][] norm = Datasets.normalisation(s.data().format(), s.data().channels());
+    SwitchRule rule = new SwitchRule(s.rela().schedule(),
+        new SwitchRule.Averages(s.rela().rhoThreshold(), s.rela().fastDecay(), s.rela().slowDecay()), s.rela().constantFraction(), s.training().epochs());
     List<ProgressReport> history = new ArrayList<>();
-    try (Networks nets = new Networks(manager, arch, s.hiddenDim(), s.projectionDim(), targets.k(), data.numClasses(),
-        s.trainTransfer(), s.seed());
-        BatchLoader loader = new BatchLoader(data, s.imageSize(), s.workers(), s.seed())) {
-      AdamW optimizer = new AdamW(nets.manager(), s.learningRate(), s.weightDecay());
+    Optional<Checkpoint.Loaded> resume = Checkpoint.newestValid(checkpointDir, log);
+    Learner.Config config = new Learner.Config(arch, s.model().hiddenDim(), s.model().projectionDim(), targets.k(),
+        data.numClasses(), s.rela().trainTransfer(), s.training().seed(), s.training().learningRate(),
+        s.training().weightDecay(), s.training().momentum(), s.training().onlineClassifier());
+    try (Learner learner = Learner.assemble(manager, config, targets, replicaDevices,
+        resume.isEmpty() ? null : (nets, opt) -> resume.get().restore(nets, opt, nets.manager()));
+        BatchLoader loader = new BatchLoader(data, s.data().imageSize(), s.training().workers(), s.training().seed())) {
+      Networks nets = learner.nets;
+      AdamW optimizer = learner.optimizer;
       int startEpoch = 0;
       long step = 0;
       long samplesSeen = 0;
       Path lastCheckpoint = null;
-      Optional<Checkpoint.Loaded> resume = Checkpoint.newestValid(checkpointDir, log);
       if (resume.isPresent()) {
         Checkpoint.Loaded c = resume.get();
-        c.restore(nets, optimizer, nets.manager());
         rule.restore(c.meta.switchState());
         startEpoch = c.meta.epochsDone();
         step = c.meta.step();
         samplesSeen = c.meta.samplesSeen();
         lastCheckpoint = c.file;
-        log.accept("resuming from " + c.file.getFileName() + " (" + startEpoch + " of " + s.epochs() + " epochs done)");
+        log.accept("resuming from " + c.file.getFileName() + " (" + startEpoch + " of " + s.training().epochs() + " epochs done)");
       }
-      StepContext ctx = new StepContext(nets, optimizer, s.momentum(), s.onlineClassifier(), data.numClasses());
-      List<StepContext> replicas = new ArrayList<>();
-      for (Device d : replicaDevices) {
-        // under the primary's manager, so the replicas go when the primary does
-        Networks r = new Networks(nets.manager().newSubManager(d), arch, s.hiddenDim(), s.projectionDim(), targets.k(),
-            data.numClasses(), s.trainTransfer(), s.seed());
-        replicas.add(new StepContext(r, null, s.momentum(), s.onlineClassifier(), data.numClasses()));
-      }
-      DataParallel devices = new DataParallel(ctx, replicas);
-      ReLAPhase rela = new ReLAPhase(devices, targets, s.trainTransfer());
-      ByolPhase byol = new ByolPhase(devices);
-      Augmentation relaView = new Augmentation(AugmentationParams.rela(), s.imageSize(), norm[0], norm[1]);
-      Augmentation byol1 = new Augmentation(AugmentationParams.byol(1, s.imageSize()), s.imageSize(), norm[0], norm[1]);
-      Augmentation byol2 = new Augmentation(AugmentationParams.byol(2, s.imageSize()), s.imageSize(), norm[0], norm[1]);
-      SubsetSampler sampler = new SubsetSampler(data.size(), s.dataRatio(), s.seed());
+      ReLAPhase rela = learner.rela;
+      ByolPhase byol = learner.byol;
+      Augmentation relaView = new Augmentation(AugmentationParams.rela(), s.data().imageSize(), norm[0], norm[1]);
+      Augmentation byol1 = new Augmentation(AugmentationParams.byol(1, s.data().imageSize()), s.data().imageSize(), norm[0], norm[1]);
+      Augmentation byol2 = new Augmentation(AugmentationParams.byol(2, s.data().imageSize()), s.data().imageSize(), norm[0], norm[1]);
+      SubsetSampler sampler = new SubsetSampler(data.size(), s.rela().dataRatio(), s.training().seed());
       long started = System.nanoTime();
       long samplesAtStart = samplesSeen;
 
-      for (int epoch = startEpoch; epoch < s.epochs(); epoch++) {
+      for (int epoch = startEpoch; epoch < s.training().epochs(); epoch++) {
         if (stopAfterEpochs != null && epoch >= stopAfterEpochs) {
           return new Outcome(lastCheckpoint, epoch, samplesSeen, rule.switchEpoch(), false, history);
         }
         rule.onEpochStart(epoch, step);
         int[] order = sampler.draw(epoch);
-        int batches = order.length / s.batchSize();
+        int batches = order.length / s.training().batchSize();
         boolean relaPhase = rule.inReLA();
         Iterator<Batch> it = relaPhase
-            ? loader.epoch(epoch, order, s.batchSize(), 0, relaView, relaView)
-            : loader.epoch(epoch, order, s.batchSize(), 0, byol1, byol2);
+            ? loader.epoch(epoch, order, s.training().batchSize(), 0, relaView, relaView)
+            : loader.epoch(epoch, order, s.training().batchSize(), 0, byol1, byol2);
         double lossSum = 0;
         long correct = 0;
         long epochSamples = 0;
@@ -132,7 +127,7 @@ public final class Training {
             if (!rule.inReLA()) {
               log.accept("switching from ReLA to BYOL at epoch " + (epoch + 1) + ", step " + step + " (rho=" + String.format("%.4f", rule.rho()) + ")");
               relaPhase = false;
-              it = loader.epoch(epoch, order, s.batchSize(), b + 1, byol1, byol2);
+              it = loader.epoch(epoch, order, s.training().batchSize(), b + 1, byol1, byol2);
             }
           } else {
             r = byol.step(batch);
@@ -148,18 +143,18 @@ public final class Training {
           progress.report(report(epoch, rule, step, samplesSeen, r.loss(), started, samplesAtStart, false, null));
         }
         ProgressReport end = report(epoch + 1, rule, step, samplesSeen, lossSum / Math.max(1, batches), started,
-            samplesAtStart, true, s.onlineClassifier() && epochSamples > 0 ? (double) correct / epochSamples : null);
-        boolean last = epoch + 1 == s.epochs();
-        if (last || (epoch + 1) % s.checkpointEvery() == 0) {
-          Checkpoint.Meta meta = new Checkpoint.Meta(epoch + 1, step, samplesSeen, s.seed(), s.backbone().name(),
-              s.cifarStem(), s.channels(), s.imageSize(), rule.state(), norm[0], norm[1]);
+            samplesAtStart, true, s.training().onlineClassifier() && epochSamples > 0 ? (double) correct / epochSamples : null);
+        boolean last = epoch + 1 == s.training().epochs();
+        if (last || (epoch + 1) % s.training().checkpointEvery() == 0) {
+          Checkpoint.Meta meta = new Checkpoint.Meta(epoch + 1, step, samplesSeen, s.training().seed(), s.model().backbone().name(),
+              s.model().cifarStem(), s.data().channels(), s.data().imageSize(), rule.state(), norm[0], norm[1]);
           lastCheckpoint = Checkpoint.save(checkpointDir, meta, nets, optimizer, 2);
           end.checkpoint = lastCheckpoint.toString();
         }
         history.add(end);
         progress.report(end);
       }
-      return new Outcome(lastCheckpoint, s.epochs(), samplesSeen, rule.switchEpoch(), true, history);
+      return new Outcome(lastCheckpoint, s.training().epochs(), samplesSeen, rule.switchEpoch(), true, history);
     }
   }
 
@@ -168,22 +163,22 @@ public final class Training {
     ProgressReport r = progress.current();
     r.stage = "Training";
     r.epoch = epoch;
-    r.totalEpochs = s.epochs();
+    r.totalEpochs = s.training().epochs();
     r.phase = rule.inReLA() ? "ReLA" : "BYOL";
     r.switchedAtEpoch = rule.switchEpoch() >= 0 ? rule.switchEpoch() : null;
     r.switchedAtStep = rule.switchStep() >= 0 ? rule.switchStep() : null;
-    r.subsetRatio = s.dataRatio();
+    r.subsetRatio = s.rela().dataRatio();
     r.skippedImages = data.skippedImages() > 0 ? data.skippedImages() : null;
     r.step = step;
     r.samplesSeen = samplesSeen;
     r.loss = loss;
     // rho only means something under the Adaptive rule
-    r.rho = s.schedule() == io.rela.api.spec.Schedule.Adaptive ? rule.rho() : null;
+    r.rho = s.rela().schedule() == io.rela.api.spec.Schedule.Adaptive ? rule.rho() : null;
     double seconds = (System.nanoTime() - started) / 1e9;
     double rate = seconds > 0 ? (samplesSeen - samplesAtStart) / seconds : 0;
     r.samplesPerSecond = rate;
-    long perEpoch = (long) Math.floor(data.size() * s.dataRatio()) / s.batchSize() * s.batchSize();
-    long remaining = (long) s.epochs() * perEpoch - samplesSeen;
+    long perEpoch = (long) Math.floor(data.size() * s.rela().dataRatio()) / s.training().batchSize() * s.training().batchSize();
+    long remaining = (long) s.training().epochs() * perEpoch - samplesSeen;
     r.etaSeconds = rate > 0 ? (long) (Math.max(0, remaining) / rate) : null;
     r.epochEnd = epochEnd;
     r.onlineAccuracy = onlineAccuracy;

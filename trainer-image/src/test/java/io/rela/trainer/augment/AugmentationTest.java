@@ -66,4 +66,25 @@ class AugmentationTest {
     assertThat(AugmentationParams.byol(2, 224).solarizeP()).isEqualTo(0.2);
     assertThat(AugmentationParams.byol(1, 224).solarizeP()).isZero();
   }
+
+  @org.junit.jupiter.api.Test
+  void decodedBgrBytesConvertLikeTheColourModel() {
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(7, 5, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+    for (int y = 0; y < 5; y++) {
+      for (int x = 0; x < 7; x++) {
+        img.setRGB(x, y, r.nextInt(0x1000000));
+      }
+    }
+    float[] fast = ImageOps.fromRgb(img, 3);
+    for (int y = 0; y < 5; y++) {
+      for (int x = 0; x < 7; x++) {
+        int rgb = img.getRGB(x, y);
+        int i = y * 7 + x;
+        org.assertj.core.api.Assertions.assertThat(fast[i]).isEqualTo(((rgb >> 16) & 0xff) / 255f);
+        org.assertj.core.api.Assertions.assertThat(fast[35 + i]).isEqualTo(((rgb >> 8) & 0xff) / 255f);
+        org.assertj.core.api.Assertions.assertThat(fast[70 + i]).isEqualTo((rgb & 0xff) / 255f);
+      }
+    }
+  }
 }

@@ -17,7 +17,7 @@ import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.data.Preprocess;
 import io.rela.trainer.model.Networks;
 import io.rela.trainer.rela.SwitchRule;
-import io.rela.trainer.train.Checkpoint;
+import io.rela.trainer.checkpoint.Checkpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -40,10 +40,10 @@ class RandomPriorTest {
   void embedsWithTheStudentsInitialBackbone() throws Exception {
     JobSettings student = job("    type: Random\n");
     JobSettings independent = job("    type: Random\n    randomInit: Independent\n");
-    assertThat(student.seed()).isEqualTo(11);
+    assertThat(student.training().seed()).isEqualTo(11);
     assertThat(Priors.identity(student, null, null)).isNotEqualTo(Priors.identity(independent, null, null));
     try (NDManager m = NDManager.newBaseManager()) {
-      Networks.Architecture arch = new Networks.Architecture(Backbone.CONVNET4, student.cifarStem(), 1, 28);
+      Networks.Architecture arch = new Networks.Architecture(Backbone.CONVNET4, student.model().cifarStem(), 1, 28);
       NDArray x = m.randomNormal(new Shape(6, 1, 28, 28));
       float[] fromPrior;
       float[] fromIndependent;
@@ -52,7 +52,7 @@ class RandomPriorTest {
         fromIndependent = q.embed(x).toFloatArray();
       }
       // the student as training builds it, with every other network after the backbone
-      try (Networks nets = new Networks(m, arch, 128, 64, 32, 10, false, student.seed())) {
+      try (Networks nets = new Networks(m, arch, 128, 64, 32, 10, false, student.training().seed())) {
         float[] fromStudent = nets.part(Networks.BACKBONE).forward(new ParameterStore(m, false), new NDList(x), false)
             .singletonOrThrow().toFloatArray();
         assertThat(fromPrior).containsExactly(fromStudent);
@@ -73,7 +73,7 @@ class RandomPriorTest {
     assertThat(p.channels()).isEqualTo(3);
     assertThat(p.mean()).containsExactly(mean);
     assertThat(p.std()).containsExactly(std);
-    assertThat(p.size()).isEqualTo(here.priorInputSize());
+    assertThat(p.size()).isEqualTo(here.prior().inputSize());
     // a checkpoint from before the statistics were recorded: the dataset's, for the prior's channels
     Preprocess old = Priors.jobPriorPreprocess(new Checkpoint.Meta(1, 1, 1, 0, "RESNET18", true, 3, 32, st, null, null),
         here, new float[][] {{0.286f}, {0.353f}});

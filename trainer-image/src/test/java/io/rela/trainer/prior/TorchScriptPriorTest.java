@@ -39,7 +39,7 @@ class TorchScriptPriorTest {
     Path model = dir.resolve("resnet18.pt");
     PyTorch.ok("torchscript_prior.py", "resnet18", model.toString());
     JobSettings s = JobFiles.readJob(job("clip-like", model, 6));
-    assertThat(s.priorInputSize()).isEqualTo(224);
+    assertThat(s.prior().inputSize()).isEqualTo(224);
     Workspace ws = new Workspace(dir.resolve("ws"), dir.resolve("cache"));
     float[] cached;
     float[] inputs;

@@ -11,6 +11,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.ConstantInitializer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.rela.trainer.byol.ByolLoss;
+import io.rela.trainer.byol.Ema;
+import io.rela.trainer.model.Losses;
 
 class LossesAndEmaTest {
 
@@ -29,12 +32,12 @@ class LossesAndEmaTest {
   void relaLossIsZeroOnTargetAndTwoOpposite() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray t = m.create(new float[] {1, 2, -3, 0.5f}, new Shape(2, 2));
-      assertThat(Losses.relaLoss(t, t.mul(2), t).getFloat()).isCloseTo(0f, within(1e-6f));
-      assertThat(Losses.relaLoss(t.neg(), t.neg(), t).getFloat()).isCloseTo(2f, within(1e-6f));
+      assertThat(ReLALoss.of(t, t.mul(2), t).getFloat()).isCloseTo(0f, within(1e-6f));
+      assertThat(ReLALoss.of(t.neg(), t.neg(), t).getFloat()).isCloseTo(2f, within(1e-6f));
       // one view on target, one orthogonal: 0.5 * (0 + 1)
       NDArray e1 = m.create(new float[] {1, 0}, new Shape(1, 2));
       NDArray e2 = m.create(new float[] {0, 1}, new Shape(1, 2));
-      assertThat(Losses.relaLoss(e1, e2, e1).getFloat()).isCloseTo(0.5f, within(1e-6f));
+      assertThat(ReLALoss.of(e1, e2, e1).getFloat()).isCloseTo(0.5f, within(1e-6f));
     }
   }
 
@@ -42,7 +45,7 @@ class LossesAndEmaTest {
   void byolLossIsMinusOneForAlignedPairs() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray p = m.create(new float[] {1, 2, 3, 4}, new Shape(2, 2));
-      assertThat(Losses.byolLoss(p, p, p.mul(3), p).getFloat()).isCloseTo(-1f, within(1e-6f));
+      assertThat(ByolLoss.of(p, p, p.mul(3), p).getFloat()).isCloseTo(-1f, within(1e-6f));
     }
   }
 

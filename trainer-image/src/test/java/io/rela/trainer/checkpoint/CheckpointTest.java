@@ -1,4 +1,4 @@
-package io.rela.trainer.train;
+package io.rela.trainer.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

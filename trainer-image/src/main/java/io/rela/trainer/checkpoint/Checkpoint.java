@@ -1,4 +1,4 @@
-package io.rela.trainer.train;
+package io.rela.trainer.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

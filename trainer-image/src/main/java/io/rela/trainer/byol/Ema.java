@@ -1,4 +1,4 @@
-package io.rela.trainer.rela;
+package io.rela.trainer.byol;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
