@@ -8,11 +8,11 @@ JAVA_OPTS ?= -Dai.djl.offline=true -Xmx6g
 export KUBE_API_TEST_DIR ?= $(HOME)/.cache/rela-operator/envtest
 # Images: Jib tarballs. The base defaults to one built here from Debian packages (no registry
 # needed); on a machine that reaches a registry: make images IMAGE_BASE=eclipse-temurin:17-jre
-BASE_IMAGE_TAR ?= $(HOME)/.cache/rela-operator/images/debian-bookworm-jre17.tar
+BASE_IMAGE_TAR ?= $(HOME)/.cache/rela-operator/images/debian-bookworm-jre17-turbojpeg.tar
 IMAGE_BASE ?= tar://$(BASE_IMAGE_TAR)
 IMAGE_FLAGS = -Dimages -Dimage.base=$(IMAGE_BASE)
 
-.PHONY: bench-loader bench-targets libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
+.PHONY: turbojpeg bench-loader bench-targets libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -20,7 +20,7 @@ help: ## list the targets
 demo: dataset trainer ## run a real ReLA job on the CPU (Fashion-MNIST, no cluster)
 	java $(JAVA_OPTS) -jar $(TRAINER_JAR) run examples/fashion-mnist-quick.yaml --report-dir target/demo-report
 
-test: dataset prometheus pytorch envtest base-image ## build everything and the images, and run every test (unit, API server, image, end to end)
+test: dataset prometheus pytorch turbojpeg envtest base-image ## build everything and the images, and run every test (unit, API server, image, end to end)
 	$(MVN) install $(IMAGE_FLAGS)
 
 envtest: ## build (once, cached) kube-apiserver, etcd, kubectl, kube-controller-manager and helm
@@ -43,6 +43,13 @@ prometheus: ## install Debian's prometheus (server and promtool) when missing; t
 	  echo "installing prometheus"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q --no-install-recommends prometheus || (apt-get update -q && apt-get install -y -q --no-install-recommends prometheus); \
 	  else sudo apt-get install -y -q --no-install-recommends prometheus; fi; \
+	fi
+
+turbojpeg: ## install libjpeg-turbo's Java binding (Debian libturbojpeg-java, libturbojpeg0-dev) when missing: the trainer decodes JPEGs with it
+	@if [ ! -f /usr/share/java/turbojpeg.jar ] || [ ! -e /usr/lib/x86_64-linux-gnu/libturbojpeg.so ]; then \
+	  echo "installing libturbojpeg-java"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q libturbojpeg-java libturbojpeg0-dev || (apt-get update -q && apt-get install -y -q libturbojpeg-java libturbojpeg0-dev); \
+	  else sudo apt-get install -y -q libturbojpeg-java libturbojpeg0-dev; fi; \
 	fi
 
 pytorch: ## install Debian's PyTorch (python3-torch, python3-torchvision) when missing: the trainer's tests check exports, TorchScript priors and the probe against it
@@ -73,7 +80,7 @@ bench-steps: dataset trainer ## Java step throughput only (BACKBONES="convnet4 r
 bench-compare: dataset trainer pytorch ## Java vs the PyTorch reference (python3-torch), A B A B, ratios per measurement
 	./bench/compare.sh
 
-bench-loader: trainer pytorch ## 224 px input pipeline (decode + BYOL/ReLA views, eval Resize+CenterCrop), Java vs torchvision, images/s per worker count
+bench-loader: trainer pytorch turbojpeg ## 224 px input pipeline (decode + BYOL/ReLA views, eval Resize+CenterCrop), Java vs torchvision, images/s per worker count
 	./bench/loader.sh
 
 bench-targets: trainer ## prior cache + targets with N x d > 2^31 (8.4M x 256 synthetic embeddings, 8 GiB scratch): times and peak RSS

@@ -4,10 +4,10 @@
 # machines that reach the Debian archive but no container registry. Cached and idempotent.
 #
 # Usage: testinfra/base-image.sh [output.tar]
-#   default output: $RELA_CACHE/images/debian-bookworm-jre17.tar (RELA_CACHE: ~/.cache/rela-operator)
+#   default output: $RELA_CACHE/images/debian-bookworm-jre17-turbojpeg.tar (RELA_CACHE: ~/.cache/rela-operator)
 set -euo pipefail
 
-out=${1:-${RELA_CACHE:-$HOME/.cache/rela-operator}/images/debian-bookworm-jre17.tar}
+out=${1:-${RELA_CACHE:-$HOME/.cache/rela-operator}/images/debian-bookworm-jre17-turbojpeg.tar}
 if [ -s "$out" ]; then
   echo "base image cached: $out"
   exit 0
@@ -26,7 +26,10 @@ mkdir -p "$work/image" "$(dirname "$out")"
 # store exist. Docs and translations are left out (man pages stay: update-alternatives
 # links them).
 echo "building the JRE root filesystem from Debian packages (a few minutes)"
-mmdebstrap --quiet --variant=essential --include=openjdk-17-jre-headless \
+# libturbojpeg-java: libjpeg-turbo's Java binding (SIMD JPEG decoding for the trainer); its
+# loader looks for the unversioned libturbojpeg.so, which only the -dev package would link
+mmdebstrap --quiet --variant=essential --include=openjdk-17-jre-headless,libturbojpeg-java \
+  --customize-hook='ln -sf libturbojpeg.so.0 "$1"/usr/lib/x86_64-linux-gnu/libturbojpeg.so' \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
   --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/*' \
   bookworm "$work/image/layer.tar"
@@ -39,7 +42,7 @@ cat > "$work/image/config.json" <<EOF
                   "JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64","LANG=C.UTF-8"],
            "User":"10001:10001","WorkingDir":"/"},
  "rootfs":{"type":"layers","diff_ids":["sha256:$diff_id"]},
- "history":[{"created":"$created","created_by":"mmdebstrap --variant=essential --include=openjdk-17-jre-headless bookworm"}]}
+ "history":[{"created":"$created","created_by":"mmdebstrap --variant=essential --include=openjdk-17-jre-headless,libturbojpeg-java bookworm"}]}
 EOF
 cat > "$work/image/manifest.json" <<EOF
 [{"Config":"config.json","RepoTags":["rela/base:bookworm-jre17"],"Layers":["layer.tar"]}]

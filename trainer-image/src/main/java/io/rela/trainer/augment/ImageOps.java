@@ -7,6 +7,25 @@ public final class ImageOps {
 
   private ImageOps() {}
 
+  /** Interleaved RGB bytes (h x w) to CHW floats in [0, 1]; one channel is the luminance. */
+  public static float[] fromRgbBytes(byte[] rgb, int h, int w, int channels) {
+    int plane = h * w;
+    float[] out = new float[channels * plane];
+    for (int i = 0; i < plane; i++) {
+      float r = (rgb[3 * i] & 0xff) / 255f;
+      float g = (rgb[3 * i + 1] & 0xff) / 255f;
+      float b = (rgb[3 * i + 2] & 0xff) / 255f;
+      if (channels == 1) {
+        out[i] = 0.299f * r + 0.587f * g + 0.114f * b;
+      } else {
+        out[i] = r;
+        out[plane + i] = g;
+        out[2 * plane + i] = b;
+      }
+    }
+    return out;
+  }
+
   /** Decoded RGB image to CHW floats; one channel is the luminance. */
   public static float[] fromRgb(BufferedImage img, int channels) {
     int h = img.getHeight();

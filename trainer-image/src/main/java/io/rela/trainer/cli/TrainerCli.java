@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "rela-trainer", mixinStandardHelpOptions = true, version = "rela-trainer 0.1.0",
     description = "ReLA-accelerated BYOL training with DJL: prior embedding, training, linear-probe evaluation.",
     subcommands = {RunCommand.class, EmbedCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class,
-        GpuBenchCommand.class, TargetsBenchCommand.class, LoaderBenchCommand.class})
+        GpuBenchCommand.class, TargetsBenchCommand.class, LoaderBenchCommand.class, EnvCommand.class})
 public final class TrainerCli {
 
   public static void main(String[] args) {

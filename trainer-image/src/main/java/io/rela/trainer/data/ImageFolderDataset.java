@@ -112,6 +112,18 @@ public final class ImageFolderDataset implements ImageDataset {
   @Override
   public Image read(int index) {
     Path f = files.get(index);
+    TurboJpeg turbo = TurboJpeg.get();
+    String name = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (turbo != null && (name.endsWith(".jpg") || name.endsWith(".jpeg"))) {
+      try {
+        TurboJpeg.Rgb rgb = turbo.decode(Files.readAllBytes(f));
+        if (rgb != null) {
+          return new Image(ImageOps.fromRgbBytes(rgb.pixels(), rgb.h(), rgb.w(), channels), channels, rgb.h(), rgb.w());
+        }
+      } catch (IOException e) {
+        // unreadable: ImageIO below reports it as such
+      }
+    }
     BufferedImage img;
     try {
       img = ImageIO.read(f.toFile());

@@ -41,6 +41,13 @@ class TrainerImageIT {
     }
   }
 
+  /** The image carries libjpeg-turbo and its Java binding, so 224 px JPEG datasets do not decode with ImageIO. */
+  @Test
+  void decodesJpegsWithLibjpegTurbo() {
+    ProcessRunner.Result r = image.runEntrypoint(List.of("env"), 120).assertSuccess();
+    assertThat(r.stdout()).contains("engine: PyTorch").contains("jpeg decoder: libjpeg-turbo");
+  }
+
   @Test
   void aMissingConfigStopsWithExitCodeTwoNamingTheFile() {
     ProcessRunner.Result r = image.runEntrypoint(List.of("train", "--config", "/etc/rela/missing.yaml"), 120);
