@@ -30,37 +30,28 @@ public final class ImageOps {
   public static float[] fromRgb(BufferedImage img, int channels) {
     int h = img.getHeight();
     int w = img.getWidth();
-    if (img.getType() == BufferedImage.TYPE_3BYTE_BGR && channels == 3
+    int plane = h * w;
+    byte[] rgb = new byte[3 * plane];
+    if (img.getType() == BufferedImage.TYPE_3BYTE_BGR
         && img.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferByte bytes
         && img.getRaster().getParent() == null) {
       // what the JPEG decoder produces: read the interleaved bytes directly rather than through
       // the colour model pixel by pixel (getRGB), which costs as much as the decode itself
       byte[] bgr = bytes.getData();
-      float[] out = new float[3 * h * w];
-      int plane = h * w;
       for (int i = 0; i < plane; i++) {
-        out[i] = (bgr[3 * i + 2] & 0xff) / 255f;
-        out[plane + i] = (bgr[3 * i + 1] & 0xff) / 255f;
-        out[2 * plane + i] = (bgr[3 * i] & 0xff) / 255f;
+        rgb[3 * i] = bgr[3 * i + 2];
+        rgb[3 * i + 1] = bgr[3 * i + 1];
+        rgb[3 * i + 2] = bgr[3 * i];
       }
-      return out;
-    }
-    int[] rgb = img.getRGB(0, 0, w, h, null, 0, w);
-    float[] out = new float[channels * h * w];
-    int plane = h * w;
-    for (int i = 0; i < plane; i++) {
-      float r = ((rgb[i] >> 16) & 0xff) / 255f;
-      float g = ((rgb[i] >> 8) & 0xff) / 255f;
-      float b = (rgb[i] & 0xff) / 255f;
-      if (channels == 1) {
-        out[i] = 0.299f * r + 0.587f * g + 0.114f * b;
-      } else {
-        out[i] = r;
-        out[plane + i] = g;
-        out[2 * plane + i] = b;
+    } else {
+      int[] px = img.getRGB(0, 0, w, h, null, 0, w);
+      for (int i = 0; i < plane; i++) {
+        rgb[3 * i] = (byte) (px[i] >> 16);
+        rgb[3 * i + 1] = (byte) (px[i] >> 8);
+        rgb[3 * i + 2] = (byte) px[i];
       }
     }
-    return out;
+    return fromRgbBytes(rgb, h, w, channels);
   }
 
   /**
@@ -78,8 +69,13 @@ public final class ImageOps {
   /** As {@link #resizedCrop}, onto an outH x outW grid. */
   public static void resample(float[] src, int c, int h, int w, double y0, double x0, double ch, double cw,
       int outH, int outW, float[] dst) {
-    Taps tx = taps(x0, cw, outW, w);
-    Taps ty = taps(y0, ch, outH, h);
+    resample(src, c, h, w, taps(y0, ch, outH, h), taps(x0, cw, outW, w), dst);
+  }
+
+  /** The separable resample with given taps: rows through {@code tx}, then columns through {@code ty}. */
+  private static void resample(float[] src, int c, int h, int w, Taps ty, Taps tx, float[] dst) {
+    int outH = ty.start.length;
+    int outW = tx.start.length;
     int rows = ty.last - ty.first;
     float[] tmp = new float[rows * outW];
     for (int k = 0; k < c; k++) {
@@ -88,32 +84,47 @@ public final class ImageOps {
         int row = base + y * w;
         int t = (y - ty.first) * outW;
         for (int o = 0; o < outW; o++) {
-          double acc = 0;
-          int start = tx.start[o];
-          double[] wt = tx.weights[o];
+          float acc = 0;
+          int start = row + tx.start[o];
+          float[] wt = tx.weights[o];
           for (int i = 0; i < wt.length; i++) {
-            acc += wt[i] * src[row + start + i];
+            acc += wt[i] * src[start + i];
           }
-          tmp[t + o] = (float) acc;
+          tmp[t + o] = acc;
         }
       }
       int plane = k * outH * outW;
       for (int o = 0; o < outH; o++) {
         int start = ty.start[o] - ty.first;
-        double[] wt = ty.weights[o];
-        for (int x = 0; x < outW; x++) {
-          double acc = 0;
-          for (int i = 0; i < wt.length; i++) {
-            acc += wt[i] * tmp[(start + i) * outW + x];
+        float[] wt = ty.weights[o];
+        int out = plane + o * outW;
+        java.util.Arrays.fill(dst, out, out + outW, 0f);
+        for (int i = 0; i < wt.length; i++) {
+          float wi = wt[i];
+          int in = (start + i) * outW;
+          for (int x = 0; x < outW; x++) {
+            dst[out + x] += wi * tmp[in + x];
           }
-          dst[plane + o * outW + x] = (float) acc;
         }
       }
     }
   }
 
   /** Per output pixel: the first input pixel it reads and the normalised filter weights; the input range used. */
-  private record Taps(int[] start, double[][] weights, int first, int last) {}
+  private record Taps(int[] start, float[][] weights, int first, int last) {
+    /** Output pixels [from, from + count) only: a resize followed by a crop computes just the crop. */
+    Taps slice(int from, int count) {
+      int[] s = java.util.Arrays.copyOfRange(start, from, from + count);
+      float[][] w = java.util.Arrays.copyOfRange(weights, from, from + count);
+      int lo = Integer.MAX_VALUE;
+      int hi = 0;
+      for (int o = 0; o < count; o++) {
+        lo = Math.min(lo, s[o]);
+        hi = Math.max(hi, s[o] + w[o].length);
+      }
+      return new Taps(s, w, lo, hi);
+    }
+  }
 
   /**
    * PIL's resampling coefficients for the pixels [from, from + len) of an axis of n pixels onto
@@ -126,7 +137,7 @@ public final class ImageOps {
     double scale = (double) size / out;
     double support = Math.max(scale, 1.0);
     int[] start = new int[out];
-    double[][] weights = new double[out][];
+    float[][] weights = new float[out][];
     int first = n;
     int last = 0;
     for (int o = 0; o < out; o++) {
@@ -140,11 +151,12 @@ public final class ImageOps {
         wt[i - lo] = x < 1 ? 1 - x : 0;
         sum += wt[i - lo];
       }
+      float[] norm = new float[wt.length];
       for (int i = 0; i < wt.length; i++) {
-        wt[i] = sum > 0 ? wt[i] / sum : 1.0 / wt.length;
+        norm[i] = (float) (sum > 0 ? wt[i] / sum : 1.0 / wt.length);
       }
       start[o] = f0 + Math.min(lo, size - 1);
-      weights[o] = wt;
+      weights[o] = norm;
       first = Math.min(first, start[o]);
       last = Math.max(last, start[o] + wt.length);
     }
@@ -164,13 +176,19 @@ public final class ImageOps {
   public static void resizeShorterAndCenterCrop(float[] src, int c, int h, int w, int resize, int size, float[] dst) {
     int rh = h <= w ? resize : (int) ((long) resize * h / w);
     int rw = h <= w ? (int) ((long) resize * w / h) : resize;
-    if (rh == h && rw == w) {
-      crop(src, c, h, w, size, dst);
+    if ((rh == h && rw == w) || rh < size || rw < size) {
+      float[] resized = src;
+      if (rh != h || rw != w) {
+        resized = new float[c * rh * rw];
+        resample(src, c, h, w, 0, 0, h, w, rh, rw, resized);
+      }
+      crop(resized, c, rh, rw, size, dst);
       return;
     }
-    float[] resized = new float[c * rh * rw];
-    resample(src, c, h, w, 0, 0, h, w, rh, rw, resized);
-    crop(resized, c, rh, rw, size, dst);
+    // the resize's taps for the pixels the centre crop keeps, and only those
+    int top = (int) Math.rint((rh - size) / 2.0);
+    int left = (int) Math.rint((rw - size) / 2.0);
+    resample(src, c, h, w, taps(0, h, rh, h).slice(top, size), taps(0, w, rw, w).slice(left, size), dst);
   }
 
   /** The centre size x size window of a c x h x w image (zero-padded where the image is smaller). */
