@@ -87,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
       }
       System.out.printf("(probe: %s, %d epochs, Adam lr %s, batch %d, mean of the last %d epochs)%n",
           s.evaluation().standardize() ? "standardised features" : "raw features", s.evaluation().probeEpochs(),
-          java.math.BigDecimal.valueOf(s.evaluation().probeLearningRate()).toPlainString(), s.evaluation().probeBatchSize(),
+          java.math.BigDecimal.valueOf(s.evaluation().probeLearningRate()).stripTrailingZeros().toPlainString(), s.evaluation().probeBatchSize(),
           s.evaluation().averagedEpochs());
       System.out.printf("samples processed       %d (%.2f full-data epochs)%n", result.samplesProcessed, result.fullDataEquivalentEpochs);
       System.out.printf("ReLA -> BYOL switch     %s%n", result.switchedAtEpoch == null ? "never (ReLA throughout)"
