@@ -2,9 +2,11 @@ package io.rela.trainer.eval;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import io.rela.trainer.checkpoint.Checkpoint;
 import io.rela.trainer.config.EvalSettings;
 import io.rela.trainer.data.ImageDataset;
 import io.rela.trainer.data.Preprocess;
+import io.rela.trainer.model.Networks;
 
 /**
  * Evaluates one frozen backbone: features of the labelled train and test splits with
@@ -35,6 +37,31 @@ public final class Evaluation {
     this.preprocess = preprocess;
     this.featureDim = featureDim;
     this.seed = seed;
+  }
+
+  /**
+   * Both backbones of RELA.md section 7: the trained one (restored from {@code checkpoint} into
+   * the architecture) and, when {@code baseline}, the untrained one the student started from
+   * with {@code seed}. {@code whileLoaded} receives the trained backbone before its arrays are
+   * freed (the export).
+   *
+   * @return the trained backbone's scores, then the untrained one's (null without baseline)
+   */
+  public Scores[] trainedAndUntrained(NDManager parent, Networks.Architecture arch, long seed, Checkpoint.Loaded checkpoint,
+      boolean baseline, IoConsumer<Block> whileLoaded) throws java.io.IOException {
+    try (NDManager m = parent.newSubManager()) {
+      Block trained = Networks.initialBackbone(m, arch, seed);
+      checkpoint.restoreBackbone(trained, m);
+      Scores mine = score(m, trained);
+      Scores untrained = baseline ? score(m, Networks.initialBackbone(m, arch, seed)) : null;
+      whileLoaded.accept(trained);
+      return new Scores[] {mine, untrained};
+    }
+  }
+
+  /** A consumer that may fail with an I/O error. */
+  public interface IoConsumer<T> {
+    void accept(T t) throws java.io.IOException;
   }
 
   public Scores score(NDManager parent, Block backbone) {

@@ -3,7 +3,6 @@ package io.rela.trainer.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rela.api.contract.ProgressReport;
 import io.rela.trainer.BadInputException;
@@ -204,34 +203,25 @@ public final class Stages implements AutoCloseable {
     r.stage = "Evaluating";
     report(r);
     EvalSettings e = s.evaluation();
-    ImageDataset probeTrain = trainData();
-    if (e.maxSamples() != null) {
-      probeTrain = Datasets.open(s.data().format(), s.data().trainPath(), Split.TRAIN, s.data().imageSize(), s.data().channels(), skipUnreadable)
-          .limit(e.maxSamples());
-    }
-    ImageDataset test = Datasets.open(s.data().format(), s.data().evalPath(), Split.TEST, s.data().imageSize(), s.data().channels(), skipUnreadable)
-        .limit(e.maxSamples());
+    ImageDataset probeTrain = e.maxSamples() == null ? trainData() : split(s.data().trainPath(), Split.TRAIN, e.maxSamples());
+    ImageDataset test = split(s.data().evalPath(), Split.TEST, e.maxSamples());
     evalData = test;
     float[][] norm = Datasets.normalisation(s.data().format(), s.data().channels());
     Preprocess pre = Preprocess.evaluation(s.data().format(), s.data().imageSize(), s.data().channels(), norm[0], norm[1]);
-    Networks.Architecture arch = new Networks.Architecture(s.model().backbone(), s.model().cifarStem(), s.data().channels(), s.data().imageSize());
-    Evaluation evaluation = new Evaluation(e, probeTrain, test, pre, s.model().featureDim(), s.training().seed());
+    Networks.Architecture arch = new Networks.Architecture(s.model().backbone(), s.model().cifarStem(), s.data().channels(),
+        s.data().imageSize());
     long t0 = System.nanoTime();
-    try (NDManager m = manager.newSubManager()) {
-      Block trained = Networks.initialBackbone(m, arch, s.training().seed());
-      ckpt.restoreBackbone(trained, m);
-      Evaluation.Scores mine = evaluation.score(m, trained);
-      r.linearProbeAccuracy = mine.probe().accuracy();
-      r.knnAccuracy = mine.knn();
-      if (e.randomBaseline()) {
-        Evaluation.Scores untrained = evaluation.score(m, Networks.initialBackbone(m, arch, s.training().seed()));
-        r.randomBaselineAccuracy = untrained.probe().accuracy();
-        r.randomBaselineKnnAccuracy = untrained.knn();
-      }
-      Path export = BackboneExport.write(ws.exportDir(), trained, arch, new BackboneExport.Input(s.data().imageSize(), norm[0], norm[1]),
-          java.util.Map.of("job", s.name(), "checkpoint", ckpt.file.getFileName().toString(),
-              "epochs", ckpt.meta.epochsDone(), "samplesSeen", ckpt.meta.samplesSeen()));
-      r.backboneExport = export.toString();
+    Evaluation.Scores[] scores = new Evaluation(e, probeTrain, test, pre, s.model().featureDim(), s.training().seed())
+        .trainedAndUntrained(manager, arch, s.training().seed(), ckpt, e.randomBaseline(), trained ->
+            r.backboneExport = BackboneExport.write(ws.exportDir(), trained, arch,
+                new BackboneExport.Input(s.data().imageSize(), norm[0], norm[1]), java.util.Map.of("job", s.name(),
+                    "checkpoint", ckpt.file.getFileName().toString(), "epochs", ckpt.meta.epochsDone(),
+                    "samplesSeen", ckpt.meta.samplesSeen())).toString());
+    r.linearProbeAccuracy = scores[0].probe().accuracy();
+    r.knnAccuracy = scores[0].knn();
+    if (scores[1] != null) {
+      r.randomBaselineAccuracy = scores[1].probe().accuracy();
+      r.randomBaselineKnnAccuracy = scores[1].knn();
     }
     log.printf("linear probe %.4f, kNN %.4f (untrained backbone: %s) on %d test images, %.1f s%n", r.linearProbeAccuracy,
         r.knnAccuracy, r.randomBaselineAccuracy == null ? "not run"
@@ -249,6 +239,11 @@ public final class Stages implements AutoCloseable {
     r.stage = "Done";
     report(r);
     return r;
+  }
+
+  /** A labelled split of the dataset, at most {@code limit} samples. */
+  private ImageDataset split(Path path, Split split, Integer limit) {
+    return Datasets.open(s.data().format(), path, split, s.data().imageSize(), s.data().channels(), skipUnreadable).limit(limit);
   }
 
   /** The UID of the job whose backbone is the prior (in a cluster): part of the prior's identity. */
