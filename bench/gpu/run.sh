@@ -58,7 +58,7 @@ export PYTORCH_LIBRARY_PATH="$TORCH_LIB" PYTORCH_VERSION="$TORCH_VERSION" PYTORC
   echo "load: $(cat /proc/loadavg)"
   echo "java: $("$JAVA" -version 2>&1 | head -1)"
   echo "python: $("$PYTHON" -c 'import sys, torch, torchvision; print(sys.version.split()[0], "torch", torch.__version__, "torchvision", torchvision.__version__)')"
-  echo "libtorch for java: $TORCH_LIB ($TORCH_VERSION, $FLAVOR)"
+  echo "libtorch for java: ${TORCH_LIB/#$HOME/\~} ($TORCH_VERSION, $FLAVOR)"
   if command -v nvidia-smi >/dev/null; then
     nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader
   fi
