@@ -42,8 +42,13 @@ class DatasetIdentityTest {
     }
     String before = ImageFolderDataset.open(root, 8, 3, false).identity();
     assertThat(ImageFolderDataset.open(root, 8, 3, false).identity()).isEqualTo(before);
-    javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(6, 6, java.awt.image.BufferedImage.TYPE_INT_RGB), "png",
-        root.resolve("dog/1.png").toFile());
+    // another picture in its place: noise compresses to a different size than the black square
+    java.awt.image.BufferedImage other = new java.awt.image.BufferedImage(30, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(2);
+    for (int p = 0; p < 900; p++) {
+      other.setRGB(p % 30, p / 30, r.nextInt(0x1000000));
+    }
+    javax.imageio.ImageIO.write(other, "png", root.resolve("dog/1.png").toFile());
     assertThat(ImageFolderDataset.open(root, 8, 3, false).identity()).isNotEqualTo(before);
   }
 }
