@@ -78,7 +78,8 @@ bench-steps: dataset trainer ## Java step throughput only (BACKBONES="convnet4 r
 	./bench/run.sh
 
 bench-compare: dataset trainer pytorch ## Java vs the PyTorch reference (python3-torch), A B A B, ratios per measurement
-	./bench/compare.sh
+	@if [ -z "$(BENCH_REFERENCE)" ]; then echo "bench-compare: set BENCH_REFERENCE to the folder of the PyTorch reference benchmark (byol_rela_step.py)"; exit 2; fi
+	./bench/compare.sh "$(BENCH_REFERENCE)"
 
 bench-loader: trainer pytorch turbojpeg ## 224 px input pipeline (decode + BYOL/ReLA views, eval Resize+CenterCrop), Java vs torchvision, images/s per worker count
 	./bench/loader.sh

@@ -2,11 +2,13 @@
 # Java (DJL) trainer against the PyTorch reference benchmark (Debian python3-torch), same
 # model, batch, threads and data, alternating A B A B in one invocation, per backbone; then the
 # Java/PyTorch ratio per measurement (bench/ratios.py).
-# Usage: bench/compare.sh [reference-dir]    env: BACKBONES="convnet4 resnet18" ROUNDS=2
+# Usage: bench/compare.sh REFERENCE_DIR    (the folder of the PyTorch reference benchmark,
+#        byol_rela_step.py; make bench-compare passes BENCH_REFERENCE)
+#        env: BACKBONES="convnet4 resnet18" ROUNDS=2
 #        TORCH_LD_LIBRARY_PATH=<OpenBLAS lib dir> TAG=compare-openblas (PyTorch on OpenBLAS, see the reference README)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ref=${1:-../shared/bench-reference}
+ref=${1:?usage: bench/compare.sh REFERENCE_DIR (the folder holding byol_rela_step.py; make bench-compare BENCH_REFERENCE=...)}
 rounds=${ROUNDS:-2}
 backbones=${BACKBONES:-convnet4 resnet18}
 tag=${TAG:-compare}
