@@ -5,12 +5,12 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rela.trainer.AtomicFiles;
 import io.rela.trainer.model.Networks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,9 +65,9 @@ public final class BackboneExport {
     }
     st.metadata("format", "pt").metadata("architecture", architectureName(arch));
     st.write(dir.resolve(WEIGHTS));
-    writeAtomically(dir.resolve(DESCRIPTION), JSON.writeValueAsBytes(description(arch, input, provenance)));
+    AtomicFiles.write(dir.resolve(DESCRIPTION), JSON.writeValueAsBytes(description(arch, input, provenance)));
     try (InputStream module = BackboneExport.class.getResourceAsStream(MODULE)) {
-      writeAtomically(dir.resolve(MODULE), module.readAllBytes());
+      AtomicFiles.write(dir.resolve(MODULE), module.readAllBytes());
     }
     return dir;
   }
@@ -101,11 +101,5 @@ public final class BackboneExport {
 
   static String architectureName(Networks.Architecture arch) {
     return arch.backbone().name().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  private static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-    Files.write(tmp, bytes);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 }

@@ -1,16 +1,11 @@
 package io.rela.trainer.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rela.trainer.AtomicFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +14,7 @@ import java.util.Map;
 /**
  * Writes the safetensors format (huggingface/safetensors): an 8-byte little-endian header
  * length, a JSON header naming each tensor's dtype, shape and byte range, then the raw
- * little-endian data. Written to a temporary file, synced and renamed into place.
+ * little-endian data, published with {@link AtomicFiles}.
  */
 public final class Safetensors {
 
@@ -76,18 +71,12 @@ public final class Safetensors {
     byte[] head = new byte[padded];
     System.arraycopy(json, 0, head, 0, json.length);
     java.util.Arrays.fill(head, json.length, padded, (byte) ' ');
-    Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      OutputStream out = Channels.newOutputStream(ch);
-      out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
-      out.write(head);
-      for (Tensor t : tensors) {
-        out.write(t.data);
-      }
-      out.flush();
-      ch.force(true);
+    byte[][] parts = new byte[tensors.size() + 2][];
+    parts[0] = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array();
+    parts[1] = head;
+    for (int i = 0; i < tensors.size(); i++) {
+      parts[i + 2] = tensors.get(i).data;
     }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.write(file, parts);
   }
 }

@@ -2,6 +2,7 @@ package io.rela.trainer.prior;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rela.api.contract.PriorCacheKey;
+import io.rela.trainer.AtomicFiles;
 import io.rela.trainer.BadInputException;
 import io.rela.trainer.rela.RowBlocks;
 import java.io.IOException;
@@ -10,16 +11,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.UUID;
 import java.util.zip.CRC32C;
 
 /**
@@ -149,7 +147,7 @@ public final class EmbeddingCache {
       this.target = target;
       this.rows = rows;
       this.d = d;
-      this.tmp = dir.resolve(target.getFileName() + "." + ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".tmp");
+      this.tmp = AtomicFiles.temporary(target);
       this.ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       ch.position(HEADER);
     }
@@ -204,7 +202,7 @@ public final class EmbeddingCache {
       Files.deleteIfExists(tmp);
       return false;
     }
-    move(tmp, target);
+    AtomicFiles.move(tmp, target);
     return true;
   }
 
@@ -212,9 +210,7 @@ public final class EmbeddingCache {
     if (Files.exists(target)) {
       return;
     }
-    Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".tmp");
-    Files.write(tmp, bytes);
-    move(tmp, target);
+    AtomicFiles.write(target, bytes);
   }
 
   private static void syncDir(Path dir) {
@@ -300,13 +296,5 @@ public final class EmbeddingCache {
         }
       }
     };
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
   }
 }
