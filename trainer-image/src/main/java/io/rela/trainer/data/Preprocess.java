@@ -39,11 +39,7 @@ public record Preprocess(int size, int channels, float[] mean, float[] std, int 
     ImageDataset.Image img = data.read(index);
     int c = img.c();
     float[] cropped = new float[c * size * size];
-    if (img.h() == size && img.w() == size) {
-      System.arraycopy(img.chw(), 0, cropped, 0, cropped.length);
-    } else {
-      ImageOps.resizeShorterAndCenterCrop(img.chw(), c, img.h(), img.w(), resize, size, cropped);
-    }
+    ImageOps.resizeShorterAndCenterCrop(img.chw(), c, img.h(), img.w(), resize, size, cropped);
     int plane = size * size;
     float[] adapted = cropped;
     if (c == 1 && channels == 3) {
