@@ -76,32 +76,35 @@ public record StageState(Phase phase, String reason, String message) {
 
   /** ", last pod X: exit code N (Reason): message" for the most recent terminated trainer container. */
   static String lastTermination(Collection<Pod> pods) {
-    Object[] last = last(pods);
+    Terminated last = last(pods);
     if (last == null) {
       return "";
     }
-    ContainerStateTerminated t = (ContainerStateTerminated) last[1];
-    return "; last pod " + last[0] + ": exit code " + t.getExitCode()
+    ContainerStateTerminated t = last.state();
+    return "; last pod " + last.pod() + ": exit code " + t.getExitCode()
         + (t.getReason() == null ? "" : " (" + t.getReason() + ")")
         + (t.getMessage() == null || t.getMessage().isBlank() ? "" : ": " + t.getMessage().strip());
   }
 
   /** The exit code of the most recent terminated trainer container, or null. */
   static Integer lastExitCode(Collection<Pod> pods) {
-    Object[] last = last(pods);
-    return last == null ? null : ((ContainerStateTerminated) last[1]).getExitCode();
+    Terminated last = last(pods);
+    return last == null ? null : last.state().getExitCode();
   }
 
-  /** {pod name, its terminated state} of the most recently finished container. */
-  private static Object[] last(Collection<Pod> pods) {
-    Object[] best = null;
+  /** A pod's terminated container. */
+  private record Terminated(String pod, ContainerStateTerminated state) {}
+
+  /** The most recently finished container, or null. */
+  private static Terminated last(Collection<Pod> pods) {
+    Terminated best = null;
     String bestTime = "";
     for (Pod p : pods) {
       for (ContainerStatus cs : containerStatuses(p)) {
         ContainerStateTerminated t = cs.getState() == null ? null : cs.getState().getTerminated();
         if (t != null && (t.getFinishedAt() == null ? "" : t.getFinishedAt()).compareTo(bestTime) >= 0) {
           bestTime = t.getFinishedAt() == null ? "" : t.getFinishedAt();
-          best = new Object[] {p.getMetadata().getName(), t};
+          best = new Terminated(p.getMetadata().getName(), t);
         }
       }
     }

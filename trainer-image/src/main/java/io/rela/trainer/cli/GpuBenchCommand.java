@@ -207,7 +207,7 @@ final class GpuBenchCommand implements Callable<Integer> {
   private static float[] gaussian(SplittableRandom rnd, long n) {
     float[] v = new float[Math.toIntExact(n)];
     for (int i = 0; i < v.length; i++) {
-      v[i] = (float) (Math.sqrt(-2 * Math.log(1 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble()));
+      v[i] = (float) rnd.nextGaussian();
     }
     return v;
   }

@@ -120,41 +120,31 @@ final class LoaderBenchCommand implements Callable<Integer> {
 
   /** JPEG decode (and conversion to CHW floats) alone: what every pipeline pays first. */
   private static double decodeOnly(ImageDataset data, int workers) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(workers);
-    try {
-      long t0 = System.nanoTime();
-      List<Future<?>> parts = new ArrayList<>();
-      for (int from = 0; from < data.size(); from += 32) {
-        int f = from;
-        int n = Math.min(32, data.size() - from);
-        parts.add(pool.submit(() -> {
-          for (int i = f; i < f + n; i++) {
-            data.read(i);
-          }
-        }));
+    return timed(data.size(), workers, (from, n) -> {
+      for (int i = from; i < from + n; i++) {
+        data.read(i);
       }
-      for (Future<?> p : parts) {
-        p.get();
-      }
-      return (System.nanoTime() - t0) / 1e9;
-    } finally {
-      pool.shutdownNow();
-    }
+    });
   }
 
   private static double evaluation(ImageDataset data, int workers, float[] mean, float[] std) throws Exception {
     Preprocess pre = Preprocess.evaluation(DatasetFormat.ImageFolder, 224, 3, mean, std);
+    pre.batch(data, 0, Math.min(64, data.size()));
+    return timed(data.size(), workers, (from, n) -> pre.batch(data, from, n));
+  }
+
+  /** Seconds to run {@code work} over [0, n) in slices of 32 on {@code workers} threads. */
+  private static double timed(int n, int workers, java.util.function.BiConsumer<Integer, Integer> work) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     try {
-      pre.batch(data, 0, Math.min(64, data.size()));
       long t0 = System.nanoTime();
-      List<Future<float[]>> parts = new ArrayList<>();
-      for (int from = 0; from < data.size(); from += 32) {
+      List<Future<?>> parts = new ArrayList<>();
+      for (int from = 0; from < n; from += 32) {
         int f = from;
-        int n = Math.min(32, data.size() - from);
-        parts.add(pool.submit(() -> pre.batch(data, f, n)));
+        int count = Math.min(32, n - from);
+        parts.add(pool.submit(() -> work.accept(f, count)));
       }
-      for (Future<float[]> p : parts) {
+      for (Future<?> p : parts) {
         p.get();
       }
       return (System.nanoTime() - t0) / 1e9;

@@ -42,12 +42,12 @@ public final class Evaluation {
   /**
    * Both backbones of RELA.md section 7: the trained one (restored from {@code checkpoint} into
    * the architecture) and, when {@code baseline}, the untrained one the student started from
-   * with {@code seed}. {@code whileLoaded} receives the trained backbone before its arrays are
+   * (this evaluation's seed). {@code whileLoaded} receives the trained backbone before its arrays are
    * freed (the export).
    *
    * @return the trained backbone's scores, then the untrained one's (null without baseline)
    */
-  public Scores[] trainedAndUntrained(NDManager parent, Networks.Architecture arch, long seed, Checkpoint.Loaded checkpoint,
+  public Scores[] trainedAndUntrained(NDManager parent, Networks.Architecture arch, Checkpoint.Loaded checkpoint,
       boolean baseline, IoConsumer<Block> whileLoaded) throws java.io.IOException {
     try (NDManager m = parent.newSubManager()) {
       Block trained = Networks.initialBackbone(m, arch, seed);

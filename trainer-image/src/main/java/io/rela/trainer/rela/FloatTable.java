@@ -17,7 +17,12 @@ public final class FloatTable {
   private final float[][] chunks;
 
   public FloatTable(long n, int k) {
-    this(n, k, Math.max(1, DEFAULT_CHUNK_FLOATS / Math.max(1, k)));
+    this(n, k, defaultRowsPerChunk(k));
+  }
+
+  /** Rows per chunk of the default size for rows of {@code k} floats. */
+  public static int defaultRowsPerChunk(int k) {
+    return Math.max(1, DEFAULT_CHUNK_FLOATS / Math.max(1, k));
   }
 
   /** A table with {@code rowsPerChunk} rows per chunk (tests use small chunks to cross chunk borders). */

@@ -38,14 +38,14 @@ public final class TargetReducer {
 
   public static Targets reduce(float[] y, int n, int d, int k) {
     try {
-      return reduce(RowBlocks.of(y, n, d), k, FloatTable.DEFAULT_CHUNK_FLOATS / Math.max(1, k));
+      return reduce(RowBlocks.of(y, n, d), k);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
   public static Targets reduce(RowBlocks y, int k) throws IOException {
-    return reduce(y, k, Math.max(1, FloatTable.DEFAULT_CHUNK_FLOATS / Math.max(1, k)));
+    return reduce(y, k, FloatTable.defaultRowsPerChunk(k));
   }
 
   /** As {@link #reduce(RowBlocks, int)}, T held in chunks of {@code rowsPerChunk} rows. */

@@ -69,8 +69,7 @@ public final class Stages implements AutoCloseable {
   /** The training split, opened once (a bad file stops here, before any work). */
   public ImageDataset trainData() {
     if (train == null) {
-      train = Datasets.open(s.data().format(), s.data().trainPath(), Split.TRAIN, s.data().imageSize(), s.data().channels(), skipUnreadable)
-          .limit(s.training().maxSamples());
+      train = split(s.data().trainPath(), Split.TRAIN, s.training().maxSamples());
       if (train.channels() != s.data().channels() && s.data().format() != io.rela.api.spec.DatasetFormat.ImageFolder) {
         throw new BadInputException("spec.dataset.channels: " + s.data().format() + " has " + train.channels() + " channel(s), spec asks for " + s.data().channels());
       }
@@ -147,6 +146,7 @@ public final class Stages implements AutoCloseable {
     int shards = s.prior().shards();
     long t0 = System.nanoTime();
     TargetReducer.Targets targets = null;
+    int priorDim = 0;
     for (int attempt = 0; targets == null; attempt++) {
       for (int i = 0; i < shards; i++) {
         if (!cache.hasShard(key, i, shards)) {
@@ -155,6 +155,7 @@ public final class Stages implements AutoCloseable {
         }
       }
       RowBlocks y = cache.rows(key, shards);
+      priorDim = y.d();
       if (y.n() != data.size()) {
         throw new BadInputException(cache.dir(key) + ": holds " + y.n() + " embeddings for " + data.size() + " samples");
       }
@@ -173,11 +174,11 @@ public final class Stages implements AutoCloseable {
       }
     }
     log.printf("targets: %d x %d from prior dimension %d (streamed PCA + standardisation, %.1f s)%n", targets.n(),
-        targets.k(), cache.rows(key, shards).d(), (System.nanoTime() - t0) / 1e9);
+        targets.k(), priorDim, (System.nanoTime() - t0) / 1e9);
     ProgressReport r = progress.current();
     r.stage = "Training";
     r.priorCacheKey = key;
-    r.priorDimension = cache.rows(key, shards).d();
+    r.priorDimension = priorDim;
     r.priorSamples = targets.n();
     report(r);
     return runTraining(data, targets, stopAfterEpochs);
@@ -212,7 +213,7 @@ public final class Stages implements AutoCloseable {
         s.data().imageSize());
     long t0 = System.nanoTime();
     Evaluation.Scores[] scores = new Evaluation(e, probeTrain, test, pre, s.model().featureDim(), s.training().seed())
-        .trainedAndUntrained(manager, arch, s.training().seed(), ckpt, e.randomBaseline(), trained ->
+        .trainedAndUntrained(manager, arch, ckpt, e.randomBaseline(), trained ->
             r.backboneExport = BackboneExport.write(ws.exportDir(), trained, arch,
                 new BackboneExport.Input(s.data().imageSize(), norm[0], norm[1]), java.util.Map.of("job", s.name(),
                     "checkpoint", ckpt.file.getFileName().toString(), "epochs", ckpt.meta.epochsDone(),
