@@ -12,7 +12,7 @@ BASE_IMAGE_TAR ?= $(HOME)/.cache/rela-operator/images/debian-bookworm-jre17-turb
 IMAGE_BASE ?= tar://$(BASE_IMAGE_TAR)
 IMAGE_FLAGS = -Dimages -Dimage.base=$(IMAGE_BASE)
 
-.PHONY: turbojpeg bench-loader bench-targets libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
+.PHONY: node turbojpeg bench-loader bench-targets libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -20,11 +20,14 @@ help: ## list the targets
 demo: dataset trainer ## run a real ReLA job on the CPU (Fashion-MNIST, no cluster)
 	java $(JAVA_OPTS) -jar $(TRAINER_JAR) run examples/fashion-mnist-quick.yaml --report-dir target/demo-report
 
-test: dataset prometheus pytorch turbojpeg envtest base-image ## build everything and the images, and run every test (unit, API server, image, end to end)
+test: dataset prometheus pytorch turbojpeg envtest node base-image ## build everything and the images, and run every test (unit, API server, image, end to end)
 	$(MVN) install $(IMAGE_FLAGS)
 
 envtest: ## build (once, cached) kube-apiserver, etcd, kubectl, kube-controller-manager and helm
 	./testinfra/envtest.sh all
+
+node: ## build (once, cached) the real test node: kubelet, kube-scheduler, kube-proxy (k8s.io/kubernetes), containerd + runc + CNI plugins (Debian), a local pause image
+	./testinfra/node.sh
 
 crds: ## regenerate crds/ (and the chart's copy) from the Java types
 	$(MVN) -q -pl api -am install -DskipTests

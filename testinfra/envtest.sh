@@ -88,6 +88,26 @@ EOF
   stamp "$BIN/etcd" "$ETCD_VERSION"
 }
 
+# The node's Kubernetes parts: same module set and version as the API server.
+build_node_k8s() {
+  local need=()
+  for b in kubelet kube-scheduler kube-proxy; do
+    stamp_ok "$BIN/$b" "$K8S_VERSION" || need+=("$b")
+  done
+  [ ${#need[@]} -eq 0 ] && { log "kubelet, kube-scheduler, kube-proxy v$K8S_VERSION cached"; return; }
+  log "building ${need[*]} v$K8S_VERSION (first time: several minutes)"
+  local body
+  body=$(k8s_gomod)
+  local v="k8s.io/component-base/version"
+  LDFLAGS="-X $v.gitVersion=v$K8S_VERSION -X $v.gitMajor=${K8S_VERSION%%.*} -X $v.gitMinor=$(echo "$K8S_VERSION" | cut -d. -f2) -X $v.gitTreeState=clean"
+  LDFLAGS="$LDFLAGS -X k8s.io/client-go/pkg/version.gitVersion=v$K8S_VERSION"
+  for b in "${need[@]}"; do
+    build_in_module k8s "$body" "k8s.io/kubernetes/cmd/$b" "$BIN/$b"
+    stamp "$BIN/$b" "$K8S_VERSION"
+    log "built $b"
+  done
+}
+
 build_helm() {
   stamp_ok "$DIR/bin/helm" "$HELM_VERSION" && { log "helm v$HELM_VERSION cached"; return; }
   log "building helm v$HELM_VERSION"
@@ -101,7 +121,8 @@ build_helm() {
 case "${1:-all}" in
   all) build_etcd; build_k8s; build_helm ;;
   etcd) build_etcd ;; k8s) build_k8s ;; helm) build_helm ;;
+  node-k8s) build_node_k8s ;;
   dir) echo "$DIR" ;;
-  *) echo "usage: $0 [all|etcd|k8s|helm|dir]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|etcd|k8s|helm|node-k8s|dir]" >&2; exit 2 ;;
 esac
 [ "${1:-all}" = dir ] || log "binaries in $BIN, helm in $DIR/bin"

@@ -114,7 +114,7 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
       job.setStatus(after);
       control = UpdateControl.patchStatus(job);
     }
-    return d.recheck ? control.rescheduleAfter(PRIOR_JOB_POLL) : control;
+    return d.recheckAfter != null ? control.rescheduleAfter(d.recheckAfter) : control;
   }
 
   @Override
@@ -169,15 +169,20 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
     return new Observed(jobs, pods, config, progress, jobCache);
   }
 
-  /** What to write and whether to look again later (waiting on another job). */
-  private record Decision(Observation observation, boolean recheck) {}
+  /** What to write and when to look again without a change (null: only on a change). */
+  private record Decision(Observation observation, Duration recheckAfter) {
+
+    Decision(Observation observation) {
+      this(observation, null);
+    }
+  }
 
   private Decision act(ReLATrainingJob job, Observed seen) {
     long gen = job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
     ReLATrainingJobStatus status = job.getStatus();
     PriorStatus prior = priorStatus(job, seen);
     if (status != null && status.stage != null && status.stage.isFinal()) {
-      return new Decision(new Observation(gen, status.stage, reasonOf(status), messageOf(status), seen.progress, prior), false);
+      return new Decision(new Observation(gen, status.stage, reasonOf(status), messageOf(status), seen.progress, prior));
     }
     // validate: a Job prior needs its source job finished
     String priorClaim = null;
@@ -189,7 +194,7 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
       if (source == null || source.getStatus() == null || source.getStatus().stage != Stage.Succeeded
           || source.getStatus().results == null || source.getStatus().results.checkpoint == null) {
         return new Decision(new Observation(gen, Stage.Pending, Reason.PRIOR_JOB_NOT_READY,
-            "Waiting for ReLATrainingJob " + ref + " to succeed: its trained backbone is this job's prior.", seen.progress, prior), true);
+            "Waiting for ReLATrainingJob " + ref + " to succeed: its trained backbone is this job's prior.", seen.progress, prior), PRIOR_JOB_POLL);
       }
       priorClaim = WorkspaceClaim.name(source);
       priorJobUid = source.getMetadata().getUid();
@@ -199,9 +204,12 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
     TrainerConfig config = TrainerConfigMap.render(job, priorCheckpoint, priorJobUid, settings.trainerMetricsPort());
     refuseSpecChangeWhileRunning(job, seen, gen);
 
-    StageState embed = StageState.of(seen.jobs.get(StageJob.Kind.EMBED), seen.pods.get(StageJob.Kind.EMBED));
-    StageState train = StageState.of(seen.jobs.get(StageJob.Kind.TRAIN), seen.pods.get(StageJob.Kind.TRAIN));
-    StageState eval = StageState.of(seen.jobs.get(StageJob.Kind.EVAL), seen.pods.get(StageJob.Kind.EVAL));
+    Instant now = Instant.now();
+    Duration grace = job.getSpec().imagePullGracePeriodSeconds == null ? StageState.DEFAULT_START_GRACE
+        : Duration.ofSeconds(job.getSpec().imagePullGracePeriodSeconds);
+    StageState embed = StageState.of(seen.jobs.get(StageJob.Kind.EMBED), seen.pods.get(StageJob.Kind.EMBED), now, grace);
+    StageState train = StageState.of(seen.jobs.get(StageJob.Kind.TRAIN), seen.pods.get(StageJob.Kind.TRAIN), now, grace);
+    StageState eval = StageState.of(seen.jobs.get(StageJob.Kind.EVAL), seen.pods.get(StageJob.Kind.EVAL), now, grace);
     // a later stage's Job means the earlier stages are done, even once ttlSecondsAfterFinished
     // has removed their Jobs; and the cache index is only consulted before training starts
     boolean trainStarted = !train.is(StageState.Phase.ABSENT) || !eval.is(StageState.Phase.ABSENT);
@@ -228,7 +236,7 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
       return stage(job, seen, StageJob.Kind.EVAL, eval, config, priorClaim, gen, prior, Stage.Evaluating, Reason.EVALUATING,
           "Evaluating the trained backbone with a linear probe.");
     }
-    return new Decision(new Observation(gen, Stage.Succeeded, Reason.SUCCEEDED, "The run finished and was evaluated.", seen.progress, prior), false);
+    return new Decision(new Observation(gen, Stage.Succeeded, Reason.SUCCEEDED, "The run finished and was evaluated.", seen.progress, prior));
   }
 
   /** Drives one stage's Job: create it, follow suspend, or report its failure. */
@@ -237,7 +245,14 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
     boolean suspend = Boolean.TRUE.equals(job.getSpec().suspend);
     switch (state.phase()) {
       case FAILED:
-        return new Decision(new Observation(gen, Stage.Failed, state.reason(), state.message(), seen.progress, prior), false);
+        stopIfRunning(job, kind, seen.jobs.get(kind), state, seen.pods.get(kind));
+        return new Decision(new Observation(gen, Stage.Failed, state.reason(), state.message(), seen.progress, prior));
+      case STALLED:
+        if (!suspend) {
+          return new Decision(new Observation(gen, running, state.reason(), state.message(), seen.progress, prior), state.recheckIn());
+        }
+        setSuspend(job, kind, true);
+        break;
       case ABSENT:
         owned.ensure(job, config, seen.config);
         Job created = owned.createIfAbsent(StageJob.desired(job, kind, settings, priorClaim));
@@ -251,7 +266,7 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
         if (!suspend && !Labels.queuedByKueue(job)) {
           setSuspend(job, kind, false);
           events.normal(job, "Resumed", StageJob.name(job, kind) + " resumed; training continues from its last checkpoint.");
-          return new Decision(new Observation(gen, running, reason, message, seen.progress, prior), false);
+          return new Decision(new Observation(gen, running, reason, message, seen.progress, prior));
         }
         break;
       case ACTIVE:
@@ -265,14 +280,42 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
     if (suspend) {
       return new Decision(new Observation(gen, Stage.Suspended, Reason.SUSPENDED_BY_USER,
           "spec.suspend is true: " + StageJob.name(job, kind) + " is suspended; set it to false to resume from the last checkpoint.",
-          seen.progress, prior), false);
+          seen.progress, prior));
     }
     if (Labels.queuedByKueue(job) && (state.is(StageState.Phase.SUSPENDED) || state.is(StageState.Phase.ABSENT))) {
       return new Decision(new Observation(gen, Stage.Suspended, Reason.QUEUED,
           StageJob.name(job, kind) + " waits for Kueue to admit it (queue " + job.getMetadata().getLabels().get(Labels.KUEUE_QUEUE) + ").",
-          seen.progress, prior), false);
+          seen.progress, prior));
     }
-    return new Decision(new Observation(gen, running, reason, message, seen.progress, prior), false);
+    return new Decision(new Observation(gen, running, reason, message, seen.progress, prior));
+  }
+
+  /**
+   * A stage the operator failed while its Job still runs. An OOM-killed pod: no more retries
+   * (backoffLimit down to the failures already seen), so the Job fails by itself and keeps the
+   * pod and its logs. An image that never came: the Job is suspended, which deletes its pods so
+   * they free their GPUs, and is kept to describe.
+   */
+  private void stopIfRunning(ReLATrainingJob job, StageJob.Kind kind, Job stageJob, StageState state, List<Pod> pods) {
+    boolean finished = stageJob.getStatus() != null && stageJob.getStatus().getConditions() != null
+        && stageJob.getStatus().getConditions().stream()
+        .anyMatch(c -> "True".equals(c.getStatus()) && ("Failed".equals(c.getType()) || "Complete".equals(c.getType())));
+    if (finished || Boolean.TRUE.equals(stageJob.getSpec().getSuspend())) {
+      return;
+    }
+    if (Reason.OOM_KILLED.equals(state.reason())) {
+      int failedPods = (int) pods.stream().filter(p -> p.getStatus() != null && "Failed".equals(p.getStatus().getPhase())).count();
+      int limit = Math.max(0, failedPods - 1);
+      if (stageJob.getSpec().getBackoffLimit() == null || stageJob.getSpec().getBackoffLimit() > limit) {
+        client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(StageJob.name(job, kind))
+            .edit(j -> {
+              j.getSpec().setBackoffLimit(limit);
+              return j;
+            });
+      }
+      return;
+    }
+    setSuspend(job, kind, true);
   }
 
   private void setSuspend(ReLATrainingJob job, StageJob.Kind kind, boolean suspend) {

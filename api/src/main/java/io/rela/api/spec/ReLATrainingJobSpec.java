@@ -90,6 +90,14 @@ public class ReLATrainingJobSpec {
   @JsonPropertyDescription("Seconds a stage's Job may run before Kubernetes stops it.")
   public Long activeDeadlineSeconds;
 
+  /** How long a pod may fail to start its container before the job gives up. */
+  @Default("300")
+  @Min(0)
+  @JsonPropertyDescription("Seconds a stage's pod may keep failing to pull its image or to create its container"
+      + " (ImagePullBackOff, CreateContainerConfigError) while Kubernetes retries; then the job is Failed and the stage"
+      + " Job is suspended, so its pods (and GPUs) are freed.")
+  public Integer imagePullGracePeriodSeconds;
+
   /** TTL of finished stage Jobs. */
   @Min(0)
   @JsonPropertyDescription("Seconds after which finished stage Jobs (not this resource) are deleted.")

@@ -28,6 +28,10 @@ public final class Conditions {
     public static final String STAGE_FAILED = "StageJobFailed";
     public static final String IMAGE_PULL = "ImagePullFailed";
     public static final String OOM_KILLED = "OOMKilled";
+    /** A pod cannot create its container (a missing ConfigMap, Secret or volume). */
+    public static final String CONTAINER_CONFIG = "ContainerConfigError";
+    /** A pod fits no node (GPUs, memory, selectors): the scheduler's message says why. */
+    public static final String UNSCHEDULABLE = "Unschedulable";
     /** The trainer refused its input (exit 2): a file or field it names. */
     public static final String INVALID_INPUT = "InvalidInput";
     /** Training diverged (exit 3): NaN or infinite loss. */

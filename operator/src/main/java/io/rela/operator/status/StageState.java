@@ -4,26 +4,51 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.rela.operator.resources.StageJob;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
 /**
  * What one stage's batch/v1 Job is doing, read from its status and its pods, with a reason
- * constant and a message for failures.
+ * constant and a message for failures and for pods that cannot start.
+ *
+ * @param recheckIn when the same observation turns into another decision by time alone (a
+ *     pull failure reaching its grace period); null when only a change can
  */
-public record StageState(Phase phase, String reason, String message) {
+public record StageState(Phase phase, String reason, String message, Duration recheckIn) {
 
-  /** Lifecycle of a stage Job. */
-  public enum Phase { ABSENT, SUSPENDED, ACTIVE, SUCCEEDED, FAILED }
+  /**
+   * Lifecycle of a stage Job. STALLED: active, but a pod cannot run (its image, its container's
+   * config, or no node for it) while Kubernetes keeps trying.
+   */
+  public enum Phase { ABSENT, SUSPENDED, ACTIVE, STALLED, SUCCEEDED, FAILED }
 
-  private static final Set<String> PULL_ERRORS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName");
+  private static final Set<String> PULL_ERRORS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull");
   private static final Set<String> CONFIG_ERRORS = Set.of("CreateContainerConfigError", "CreateContainerError");
+  /** The spec's default for imagePullGracePeriodSeconds. */
+  public static final Duration DEFAULT_START_GRACE = Duration.ofMinutes(5);
 
+  public StageState(Phase phase, String reason, String message) {
+    this(phase, reason, message, null);
+  }
+
+  /** The state with the default grace period, at the current time. */
   public static StageState of(Job job, Collection<Pod> pods) {
+    return of(job, pods, Instant.now(), DEFAULT_START_GRACE);
+  }
+
+  /**
+   * @param now the time the observation is judged at
+   * @param startGrace how long a pod may fail to pull its image or create its container before
+   *     the stage fails
+   */
+  public static StageState of(Job job, Collection<Pod> pods, Instant now, Duration startGrace) {
     if (job == null) {
       return new StageState(Phase.ABSENT, null, null);
     }
@@ -50,24 +75,76 @@ public record StageState(Phase phase, String reason, String message) {
             + podDetail + "." + where);
       }
     }
+    // the kernel killed a container at its memory limit: a retry under the same limit meets the
+    // same end, so the stage fails now instead of looping through backoffLimit
     for (Pod p : pods) {
       for (ContainerStatus cs : containerStatuses(p)) {
-        ContainerStateWaiting w = cs.getState() == null ? null : cs.getState().getWaiting();
-        if (w != null && PULL_ERRORS.contains(w.getReason())) {
-          return new StageState(Phase.FAILED, Conditions.Reason.IMAGE_PULL, "Pod " + p.getMetadata().getName()
-              + " cannot pull image " + cs.getImage() + " (" + w.getReason() + (w.getMessage() == null ? "" : ": " + w.getMessage())
-              + "). Check spec.image, the registry and imagePullSecrets." + where);
-        }
-        if (w != null && CONFIG_ERRORS.contains(w.getReason())) {
-          return new StageState(Phase.FAILED, Conditions.Reason.STAGE_FAILED, "Pod " + p.getMetadata().getName()
-              + " cannot start its container (" + w.getReason() + ": " + w.getMessage() + ")." + where);
+        ContainerStateTerminated t = cs.getState() == null ? null : cs.getState().getTerminated();
+        if (t != null && "OOMKilled".equals(t.getReason())) {
+          String pod = p.getMetadata().getName();
+          return new StageState(Phase.FAILED, Conditions.Reason.OOM_KILLED, "Pod " + pod + " was OOM-killed by the kernel at its"
+              + " memory limit (" + memoryLimit(p) + "); the same limit would fail again, so the stage is not retried."
+              + " Raise spec.resources.memory and re-create the job. Its last log lines: `kubectl logs -n " + ns + " " + pod + "`.");
         }
       }
     }
     if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
       return new StageState(Phase.SUSPENDED, null, null);
     }
+    for (Pod p : pods) {
+      String pod = p.getMetadata().getName();
+      for (ContainerStatus cs : containerStatuses(p)) {
+        ContainerStateWaiting w = cs.getState() == null ? null : cs.getState().getWaiting();
+        boolean pull = w != null && PULL_ERRORS.contains(w.getReason());
+        boolean config = w != null && CONFIG_ERRORS.contains(w.getReason());
+        if (!pull && !config) {
+          continue;
+        }
+        String reason = pull ? Conditions.Reason.IMAGE_PULL : Conditions.Reason.CONTAINER_CONFIG;
+        String what = (pull ? "Pod " + pod + " cannot pull image " + cs.getImage() : "Pod " + pod + " cannot create its container")
+            + " (" + w.getReason() + (w.getMessage() == null ? "" : ": " + w.getMessage()) + ")."
+            + (pull ? " Check spec.image, the registry and imagePullSecrets." : " Check the volumes, ConfigMaps and Secrets it names.");
+        Instant since = since(p, now);
+        Duration left = startGrace.minus(Duration.between(since, now));
+        if (left.isNegative() || left.isZero()) {
+          return new StageState(Phase.FAILED, reason, what + " Gave up after spec.imagePullGracePeriodSeconds ("
+              + startGrace.toSeconds() + " s); the stage Job is suspended so its pods free their GPUs." + where);
+        }
+        return new StageState(Phase.STALLED, reason, what + " Kubernetes retries; the job fails at " + since.plus(startGrace)
+            + " (spec.imagePullGracePeriodSeconds) unless the container starts.", left);
+      }
+    }
+    for (Pod p : pods) {
+      PodCondition scheduled = p.getStatus() == null || p.getStatus().getConditions() == null ? null
+          : p.getStatus().getConditions().stream().filter(c -> "PodScheduled".equals(c.getType())).findFirst().orElse(null);
+      if (scheduled != null && "False".equals(scheduled.getStatus()) && "Unschedulable".equals(scheduled.getReason())) {
+        return new StageState(Phase.STALLED, Conditions.Reason.UNSCHEDULABLE, "Pod " + p.getMetadata().getName()
+            + " cannot be scheduled (" + scheduled.getMessage().strip() + "). It starts once a node fits it: check"
+            + " spec.resources, spec.nodeSelector, spec.tolerations and the claims it mounts.");
+      }
+    }
     return new StageState(Phase.ACTIVE, null, null);
+  }
+
+  /** When a pod began trying to start: its start time, else its creation. */
+  private static Instant since(Pod p, Instant now) {
+    String t = p.getStatus() != null && p.getStatus().getStartTime() != null ? p.getStatus().getStartTime()
+        : p.getMetadata().getCreationTimestamp();
+    try {
+      return t == null ? now : Instant.parse(t);
+    } catch (java.time.format.DateTimeParseException e) {
+      return now;
+    }
+  }
+
+  private static String memoryLimit(Pod p) {
+    if (p.getSpec() == null) {
+      return "limit unknown";
+    }
+    return p.getSpec().getContainers().stream()
+        .map(c -> c.getResources() == null || c.getResources().getLimits() == null ? null : c.getResources().getLimits().get("memory"))
+        .filter(java.util.Objects::nonNull).findFirst().map(q -> "spec.resources.memory = " + q)
+        .orElse("no memory limit: the node ran out");
   }
 
   private static List<ContainerStatus> containerStatuses(Pod p) {

@@ -6,7 +6,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -41,5 +45,66 @@ class StageStateTest {
     if (message != null) {
       assertThat(s.message()).contains(message);
     }
+  }
+
+  private static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
+
+  private static Job runningJob() {
+    return new JobBuilder().withNewMetadata().withName("demo-train").withNamespace("ml").endMetadata()
+        .withNewSpec().withSuspend(false).endSpec().withNewStatus().withActive(1).endStatus().build();
+  }
+
+  private static Pod waiting(String reason) {
+    return new PodBuilder().withNewMetadata().withName("demo-train-x7k2p").withCreationTimestamp(T0.toString()).endMetadata()
+        .withNewStatus().withStartTime(T0.toString()).addNewContainerStatus().withName("trainer").withImage("rela/trainer:nope")
+        .withNewState().withNewWaiting().withReason(reason).withMessage("not found").endWaiting().endState()
+        .endContainerStatus().endStatus().build();
+  }
+
+  @ParameterizedTest(name = "{0} after {1} s of a {2} s grace -> {3}")
+  @CsvSource({
+      "ErrImagePull, 10, 300, STALLED, ImagePullFailed",
+      "ImagePullBackOff, 299, 300, STALLED, ImagePullFailed",
+      "ImagePullBackOff, 300, 300, FAILED, ImagePullFailed",
+      "CreateContainerConfigError, 61, 60, FAILED, ContainerConfigError",
+      "CreateContainerConfigError, 0, 60, STALLED, ContainerConfigError"})
+  void aPodThatCannotStartIsAConditionUntilTheGracePeriodEnds(String waitingReason, long after, long grace, StageState.Phase phase,
+      String reason) {
+    StageState s = StageState.of(runningJob(), List.of(waiting(waitingReason)), T0.plusSeconds(after), Duration.ofSeconds(grace));
+    assertThat(s.phase()).isEqualTo(phase);
+    assertThat(s.reason()).isEqualTo(reason);
+    assertThat(s.message()).contains("demo-train-x7k2p").contains(waitingReason).contains("spec.imagePullGracePeriodSeconds");
+    if (phase == StageState.Phase.STALLED) {
+      assertThat(s.recheckIn()).isEqualTo(Duration.ofSeconds(grace - after));
+    }
+  }
+
+  @Test
+  void anOomKillFailsTheStageAtOnceNamingThePodAndTheLimit() {
+    Pod oom = new PodBuilder(terminated(137, "OOMKilled", null)).editMetadata().endMetadata()
+        .withNewSpec().addNewContainer().withName("trainer").withNewResources().addToLimits("memory", new Quantity("512Mi"))
+        .endResources().endContainer().endSpec().build();
+    StageState s = StageState.of(runningJob(), List.of(oom), T0, Duration.ofMinutes(5));
+    assertThat(s.phase()).isEqualTo(StageState.Phase.FAILED);
+    assertThat(s.reason()).isEqualTo("OOMKilled");
+    assertThat(s.message()).contains("demo-train-x7k2p").contains("512Mi").contains("kubectl logs -n ml demo-train-x7k2p")
+        .contains("spec.resources.memory");
+  }
+
+  @Test
+  void anUnschedulablePodIsAConditionCarryingTheSchedulersMessage() {
+    Pod pending = new PodBuilder().withNewMetadata().withName("demo-train-x7k2p").endMetadata().withNewStatus().withPhase("Pending")
+        .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+        .withMessage("0/1 nodes are available: 1 Insufficient nvidia.com/gpu.").endCondition().endStatus().build();
+    StageState s = StageState.of(runningJob(), List.of(pending), T0, Duration.ofMinutes(5));
+    assertThat(s.phase()).isEqualTo(StageState.Phase.STALLED);
+    assertThat(s.reason()).isEqualTo("Unschedulable");
+    assertThat(s.message()).contains("Insufficient nvidia.com/gpu");
+    assertThat(s.recheckIn()).isNull();
+  }
+
+  @Test
+  void aRunningPodIsActive() {
+    assertThat(StageState.of(runningJob(), List.of(), T0, Duration.ofMinutes(5)).phase()).isEqualTo(StageState.Phase.ACTIVE);
   }
 }

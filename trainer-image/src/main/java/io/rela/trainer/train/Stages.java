@@ -58,6 +58,7 @@ public final class Stages implements AutoCloseable {
     this.progress = progress;
     this.log = log;
     this.skipUnreadable = skipUnreadable;
+    log.println("running as " + io.rela.trainer.runtime.ProcessIdentity.describe());
     // every GPU the process was given, else the CPU; the first holds the model of record
     this.devices = List.of(Engine.getInstance().getDevices());
     this.manager = NDManager.newBaseManager(devices.get(0));

@@ -1,0 +1,442 @@
+package io.rela.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.rela.api.ReLATrainingJob;
+import io.rela.testinfra.Envtest;
+import io.rela.testinfra.ProcessRunner;
+import io.rela.testinfra.RealCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The user's path on a real node: kubelet + containerd run the trainer and operator images as
+ * pods, in a namespace that enforces the restricted Pod Security level, the operator installed
+ * by `helm install` under the chart's ServiceAccount, the dataset on a PersistentVolumeClaim.
+ * Runs when the images profile built the tarballs (`make test`).
+ */
+@EnabledIfSystemProperty(named = "rela.images", matches = "true")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RealNodeIT {
+
+  private static final String OPERATOR_NS = "rela-system";
+  private static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+
+  private RealCluster cluster;
+
+  @BeforeAll
+  void startNodeAndInstallTheOperator() throws Exception {
+    cluster = RealCluster.start();
+    cluster.importImage(Envtest.repoRoot().resolve("trainer-image/target/jib-image.tar"));
+    cluster.importImage(Path.of("target", "jib-image.tar").toAbsolutePath());
+    cluster.helm("install", "rela", Envtest.repoRoot().resolve("charts/rela-operator").toString(), "-n", OPERATOR_NS,
+        "--create-namespace", "--wait", "--timeout", "180s").assertSuccess();
+  }
+
+  @AfterAll
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  // --- helpers ------------------------------------------------------------------------------
+
+  /** A namespace enforcing the restricted Pod Security level, with Fashion-MNIST on claim `datasets`. */
+  private String namespace(String name) {
+    cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+        .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build()).create();
+    cluster.hostPathClaim(name, "datasets", FASHION_MNIST.getParent());
+    return name;
+  }
+
+  /** A small Fashion-MNIST job; {@code extra} is YAML merged into the spec (indented two spaces). */
+  private static String job(String name, int epochs, int samples, String extra) {
+    return """
+        apiVersion: rela.io/v1alpha1
+        kind: ReLATrainingJob
+        metadata:
+          name: %s
+        spec:
+          dataset:
+            format: FashionMNIST
+            path: /data/fashion-mnist
+            volume:
+              name: data
+              persistentVolumeClaim: {claimName: datasets, readOnly: true}
+          model: {backbone: convnet4}
+          training: {epochs: %d, maxSamples: %d}
+          evaluation: {linearProbeEpochs: 5, maxSamples: 1000}
+          workspace: {size: 2Gi}
+        """.formatted(name, epochs, samples) + extra.indent(2);
+  }
+
+  private void apply(String ns, String yaml) throws Exception {
+    Path f = Files.createTempFile("relajob-", ".yaml");
+    try {
+      Files.writeString(f, yaml);
+      cluster.kubectl("apply", "-n", ns, "-f", f.toString()).assertSuccess();
+    } finally {
+      Files.deleteIfExists(f);
+    }
+  }
+
+  /** What `kubectl get relajob` showed over time. */
+  private static final class Seen {
+    final List<String> stages = new ArrayList<>();
+    final List<String> epochs = new ArrayList<>();
+    Map<String, String> last = Map.of();
+
+    void add(Map<String, String> row) {
+      last = row;
+      addIfNew(stages, row.getOrDefault("STAGE", ""));
+      addIfNew(epochs, row.getOrDefault("EPOCH", ""));
+    }
+
+    private static void addIfNew(List<String> list, String v) {
+      if (!v.isEmpty() && (list.isEmpty() || !list.get(list.size() - 1).equals(v))) {
+        list.add(v);
+      }
+    }
+
+    /** The epochs done, in the order they were shown. */
+    List<Integer> epochNumbers() {
+      return epochs.stream().map(e -> Integer.parseInt(e.substring(0, e.indexOf('/')))).toList();
+    }
+  }
+
+  /** Polls `kubectl get relajob` until {@code until} holds for the row (or a final stage), at most {@code minutes}. */
+  private Seen watch(String ns, String name, Seen seen, Predicate<Map<String, String>> until, int minutes) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
+    while (System.nanoTime() < deadline) {
+      Map<String, String> row = EndToEndIT.columns(cluster.kubectl("get", "relajob", name, "-n", ns).stdout());
+      seen.add(row);
+      String stage = row.getOrDefault("STAGE", "");
+      if (until.test(row) || stage.equals("Succeeded") || stage.equals("Failed")) {
+        return seen;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("timed out after " + minutes + " min; seen " + seen.stages + " " + seen.epochs + "\n" + diagnostics(ns, name));
+  }
+
+  private Seen watchToEnd(String ns, String name, Seen seen, int minutes) throws Exception {
+    return watch(ns, name, seen, r -> false, minutes);
+  }
+
+  private static int epoch(Map<String, String> row) {
+    String e = row.getOrDefault("EPOCH", "");
+    return e.isEmpty() ? -1 : Integer.parseInt(e.substring(0, e.indexOf('/')));
+  }
+
+  private String diagnostics(String ns, String name) {
+    return "status: " + cluster.kubectl("get", "relajob", name, "-n", ns, "-o", "jsonpath={.status}").stdout()
+        + "\npods:\n" + cluster.kubectl("get", "pods", "-n", ns, "-o", "wide").stdout()
+        + "\ncontainers:\n" + cluster.kubectl("get", "pods", "-n", ns, "-o",
+            "jsonpath={range .items[*]}{.metadata.name}: {.status.containerStatuses[0].state}{'\\n'}{end}").stdout()
+        + "\nevents:\n" + cluster.kubectl("get", "events", "-n", ns, "--sort-by=.lastTimestamp").stdout()
+        + "\noperator:\n" + cluster.kubectl("logs", "-n", OPERATOR_NS, "deploy/rela-rela-operator", "--tail=30").stdout()
+        + "\nkubelet:\n" + cluster.log("kubelet", 15);
+  }
+
+  private List<Pod> pods(String ns, String stage) {
+    return cluster.client().pods().inNamespace(ns).withLabel("rela.io/stage", stage).list().getItems();
+  }
+
+  private String logs(String ns, String pod) {
+    return cluster.kubectl("logs", "-n", ns, pod).stdout();
+  }
+
+  private Condition condition(String ns, String name, String type) {
+    ReLATrainingJob j = cluster.client().resources(ReLATrainingJob.class).inNamespace(ns).withName(name).get();
+    if (j == null || j.getStatus() == null || j.getStatus().conditions == null) {
+      return new Condition();
+    }
+    return j.getStatus().conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(new Condition());
+  }
+
+  // --- 1 ------------------------------------------------------------------------------------
+
+  @Test
+  void kubectlApplyRunsEveryStageAsRestrictedPods() throws Exception {
+    String ns = namespace("e2e-apply");
+    apply(ns, job("fashion", 3, 3000, """
+        prior: {type: Random, shards: 2}
+        rela: {dataRatio: 0.5, schedule: Adaptive}
+        resources: {memory: 3Gi}
+        """));
+    Seen seen = watchToEnd(ns, "fashion", new Seen(), 10);
+    assertThat(seen.stages).as("%s", diagnostics(ns, "fashion")).containsSubsequence("Embedding", "Training", "Evaluating", "Succeeded");
+    assertThat(seen.epochs).contains("3/3");
+    assertThat(seen.epochNumbers()).as("EPOCH counts up").isSorted();
+    assertThat(seen.epochNumbers().stream().anyMatch(e -> e == 1 || e == 2)).as("epochs seen: %s", seen.epochs).isTrue();
+    assertThat(Double.parseDouble(seen.last.get("ACCURACY"))).isBetween(0.3, 1.0);
+
+    // two embed pods of one Indexed Job, each its own slice
+    Job embed = cluster.client().batch().v1().jobs().inNamespace(ns).withName("fashion-embed").get();
+    assertThat(embed.getSpec().getCompletionMode()).isEqualTo("Indexed");
+    List<Pod> embedPods = pods(ns, "embed");
+    assertThat(embedPods).hasSize(2).allMatch(p -> "Succeeded".equals(p.getStatus().getPhase()));
+    assertThat(embedPods.stream().map(p -> p.getMetadata().getAnnotations().get("batch.kubernetes.io/job-completion-index")))
+        .containsExactlyInAnyOrder("0", "1");
+    // every pod ran as the image's non-root user with a read-only root filesystem, and says so
+    for (String stage : List.of("embed", "train", "eval")) {
+      for (Pod p : pods(ns, stage)) {
+        assertThat(logs(ns, p.getMetadata().getName())).as("log of %s", p.getMetadata().getName())
+            .contains("running as uid=10001 gid=10001, root filesystem read-only");
+      }
+    }
+  }
+
+  // --- 2 ------------------------------------------------------------------------------------
+
+  @Test
+  void aKilledTrainPodResumesFromItsCheckpoint() throws Exception {
+    String ns = namespace("e2e-kill");
+    apply(ns, job("resume", 6, 4000, """
+        prior: {type: Random}
+        rela: {dataRatio: 0.5, schedule: Adaptive}
+        resources: {memory: 3Gi}
+        """));
+    Seen seen = watch(ns, "resume", new Seen(), r -> epoch(r) >= 2, 10);
+    int killedAt = epoch(seen.last);
+    assertThat(killedAt).as("still training when killed; %s", seen.stages).isBetween(2, 5);
+    String first = pods(ns, "train").get(0).getMetadata().getName();
+    cluster.kubectl("delete", "pod", "-n", ns, first, "--grace-period=0", "--force").assertSuccess();
+    int before = seen.epochs.size();
+    watchToEnd(ns, "resume", seen, 10);
+    assertThat(seen.last.get("STAGE")).as("%s", diagnostics(ns, "resume")).isEqualTo("Succeeded");
+    List<Integer> after = seen.epochNumbers().subList(before, seen.epochNumbers().size());
+    assertThat(after).as("EPOCH after the kill at %d: %s", killedAt, seen.epochs).allMatch(e -> e >= killedAt - 1);
+    Pod second = pods(ns, "train").stream().filter(p -> !p.getMetadata().getName().equals(first)).findFirst().orElseThrow();
+    assertThat(logs(ns, second.getMetadata().getName())).containsPattern("resuming from \\S+ \\([1-5] of 6 epochs done\\)");
+  }
+
+  // --- 3 ------------------------------------------------------------------------------------
+
+  @Test
+  void suspendStopsThePodWithinItsGracePeriodAndResumeContinues() throws Exception {
+    String ns = namespace("e2e-suspend");
+    apply(ns, job("pause", 6, 4000, """
+        prior: {type: Random}
+        rela: {dataRatio: 0.5, schedule: Adaptive}
+        resources: {memory: 3Gi}
+        """));
+    Seen seen = watch(ns, "pause", new Seen(), r -> epoch(r) >= 1, 10);
+    Pod running = pods(ns, "train").get(0);
+    String pod = running.getMetadata().getName();
+    long grace = running.getSpec().getTerminationGracePeriodSeconds();
+    Map<String, ContainerStateTerminated> ended = new ConcurrentHashMap<>();
+    try (Watch w = cluster.client().pods().inNamespace(ns).withName(pod).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Pod p) {
+        if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
+          p.getStatus().getContainerStatuses().stream().filter(cs -> cs.getState() != null && cs.getState().getTerminated() != null)
+              .forEach(cs -> ended.put(cs.getName(), cs.getState().getTerminated()));
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException e) {}
+    })) {
+      long t0 = System.nanoTime();
+      cluster.kubectl("patch", "relajob", "pause", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"suspend\":true}}").assertSuccess();
+      while (cluster.client().pods().inNamespace(ns).withName(pod).get() != null) {
+        assertThat(System.nanoTime() - t0).as("pod %s still there", pod).isLessThan(TimeUnit.SECONDS.toNanos(grace + 30));
+        Thread.sleep(200);
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      // a process that ignored SIGTERM would hold the pod until the kubelet's SIGKILL at the grace period
+      assertThat(seconds).as("pod gone after SIGTERM, within its %d s grace period", grace).isLessThan(grace - 5);
+      ContainerStateTerminated t = ended.get("trainer");
+      if (t != null) {
+        assertThat(t.getExitCode()).as("ended by SIGTERM, not SIGKILL").isNotEqualTo(137);
+      }
+    }
+    watch(ns, "pause", seen, r -> "Suspended".equals(r.get("STAGE")), 2);
+    assertThat(seen.last.get("STAGE")).isEqualTo("Suspended");
+    int suspendedAt = epoch(seen.last);
+    cluster.kubectl("patch", "relajob", "pause", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"suspend\":false}}").assertSuccess();
+    watchToEnd(ns, "pause", seen, 10);
+    assertThat(seen.last.get("STAGE")).as("%s", diagnostics(ns, "pause")).isEqualTo("Succeeded");
+    Pod resumed = pods(ns, "train").stream().filter(p -> !p.getMetadata().getName().equals(pod)).findFirst().orElseThrow();
+    assertThat(logs(ns, resumed.getMetadata().getName())).as("suspended at epoch %d", suspendedAt)
+        .containsPattern("resuming from \\S+ \\([1-5] of 6 epochs done\\)");
+  }
+
+  // --- 4 ------------------------------------------------------------------------------------
+
+  @Test
+  void aTooSmallMemoryLimitIsOomKilledOnceAndSaysSo() throws Exception {
+    String ns = namespace("e2e-oom");
+    // the JVM's heap is 75 % of the limit: at 500Mi the native side (libtorch) pushes the
+    // container over its cgroup limit and the kernel kills it, rather than the JVM failing
+    apply(ns, job("small", 2, 3000, """
+        prior: {type: Random}
+        rela: {dataRatio: 0.5, schedule: Adaptive}
+        resources: {memory: 500Mi}
+        """));
+    Seen seen = watchToEnd(ns, "small", new Seen(), 5);
+    assertThat(seen.last.get("STAGE")).as("%s", diagnostics(ns, "small")).isEqualTo("Failed");
+    Condition failed = condition(ns, "small", "Failed");
+    assertThat(failed.getReason()).as("%s\n%s", failed.getMessage(), diagnostics(ns, "small")).isEqualTo("OOMKilled");
+    // no retry loop: the stage Job fails on that one pod, which is kept with its logs
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    Job embed = null;
+    while (System.nanoTime() < deadline) {
+      embed = cluster.client().batch().v1().jobs().inNamespace(ns).withName("small-embed").get();
+      if (embed.getStatus().getConditions() != null && embed.getStatus().getConditions().stream()
+          .anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    assertThat(embed.getStatus().getConditions()).as("the stage Job failed").anyMatch(c -> "Failed".equals(c.getType()));
+    Thread.sleep(12_000); // past the Job controller's first retry delay
+    List<Pod> killed = pods(ns, "embed");
+    assertThat(killed).as("pods made for the stage").hasSize(1);
+    String pod = killed.get(0).getMetadata().getName();
+    assertThat(killed.get(0).getStatus().getContainerStatuses().get(0).getState().getTerminated().getReason()).isEqualTo("OOMKilled");
+    assertThat(failed.getMessage()).contains(pod).contains("500Mi").contains("kubectl logs -n " + ns + " " + pod);
+    assertThat(cluster.kubectl("logs", "-n", ns, pod).assertSuccess().stdout()).contains("running as uid=10001");
+  }
+
+  // --- 5 ------------------------------------------------------------------------------------
+
+  @Test
+  void anImageThatDoesNotExistIsAConditionThenFailsAndFreesTheGpus() throws Exception {
+    String ns = namespace("e2e-pull");
+    apply(ns, job("nopull", 2, 2000, """
+        image: rela/trainer:does-not-exist
+        imagePullGracePeriodSeconds: 40
+        prior: {type: Random}
+        rela: {dataRatio: 0.5, schedule: Adaptive}
+        resources: {memory: 1Gi, gpus: 1}
+        """));
+    Seen seen = new Seen();
+    watch(ns, "nopull", seen, r -> "Embedding".equals(r.get("STAGE"))
+        && "ImagePullFailed".equals(condition(ns, "nopull", "Progressing").getReason()), 3);
+    Condition waiting = condition(ns, "nopull", "Progressing");
+    assertThat(waiting.getStatus()).as("%s\n%s", waiting, diagnostics(ns, "nopull")).isEqualTo("True");
+    assertThat(waiting.getMessage()).contains("rela/trainer:does-not-exist").contains("Kubernetes retries");
+    // while it retries, the pod holds its GPU
+    assertThat(gpusHeld()).isEqualTo(1);
+    watchToEnd(ns, "nopull", seen, 3);
+    assertThat(seen.last.get("STAGE")).as("%s", diagnostics(ns, "nopull")).isEqualTo("Failed");
+    Condition failed = condition(ns, "nopull", "Failed");
+    assertThat(failed.getReason()).isEqualTo("ImagePullFailed");
+    assertThat(failed.getMessage()).contains("imagePullGracePeriodSeconds").contains("does-not-exist");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (gpusHeld() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+    }
+    assertThat(gpusHeld()).as("GPUs held by pods after the job failed").isZero();
+  }
+
+  /** nvidia.com/gpu requested by pods that are not finished. */
+  private long gpusHeld() {
+    return cluster.client().pods().inAnyNamespace().list().getItems().stream()
+        .filter(p -> !"Succeeded".equals(p.getStatus().getPhase()) && !"Failed".equals(p.getStatus().getPhase()))
+        .flatMap(p -> p.getSpec().getContainers().stream())
+        .mapToLong(c -> c.getResources() == null || c.getResources().getRequests() == null
+            || c.getResources().getRequests().get("nvidia.com/gpu") == null ? 0
+            : c.getResources().getRequests().get("nvidia.com/gpu").getNumericalAmount().longValue())
+        .sum();
+  }
+
+  // --- 6 ------------------------------------------------------------------------------------
+
+  @Test
+  void aReplacedOperatorCreatesNothingTwice() throws Exception {
+    String ns = namespace("e2e-operator");
+    apply(ns, job("handover", 4, 3000, """
+        prior: {type: Random}
+        rela: {dataRatio: 0.5, schedule: Adaptive}
+        resources: {memory: 3Gi}
+        """));
+    Seen seen = watch(ns, "handover", new Seen(), r -> "Training".equals(r.get("STAGE")), 10);
+    Map<String, String> uids = new ConcurrentHashMap<>();
+    for (Job j : cluster.client().batch().v1().jobs().inNamespace(ns).list().getItems()) {
+      uids.put(j.getMetadata().getName(), j.getMetadata().getUid());
+    }
+    assertThat(uids).containsKeys("handover-embed", "handover-train");
+    Pod operator = cluster.client().pods().inNamespace(OPERATOR_NS).withLabel("app.kubernetes.io/name", "rela-operator").list().getItems().get(0);
+    cluster.kubectl("delete", "pod", "-n", OPERATOR_NS, operator.getMetadata().getName(), "--wait=false").assertSuccess();
+    watchToEnd(ns, "handover", seen, 10);
+    assertThat(seen.last.get("STAGE")).as("%s", diagnostics(ns, "handover")).isEqualTo("Succeeded");
+    List<Pod> operators = cluster.client().pods().inNamespace(OPERATOR_NS).withLabel("app.kubernetes.io/name", "rela-operator").list().getItems();
+    assertThat(operators).extracting(p -> p.getMetadata().getName()).doesNotContain(operator.getMetadata().getName());
+    List<Job> jobs = cluster.client().batch().v1().jobs().inNamespace(ns).list().getItems();
+    assertThat(jobs).extracting(j -> j.getMetadata().getName()).containsExactlyInAnyOrder("handover-embed", "handover-train", "handover-eval");
+    for (Job j : jobs) {
+      if (uids.containsKey(j.getMetadata().getName())) {
+        assertThat(j.getMetadata().getUid()).as("%s kept", j.getMetadata().getName()).isEqualTo(uids.get(j.getMetadata().getName()));
+      }
+    }
+    assertThat(pods(ns, "train")).as("one train pod").hasSize(1);
+    assertThat(pods(ns, "eval")).as("one eval pod").hasSize(1);
+  }
+
+  // --- 7 ------------------------------------------------------------------------------------
+
+  @Test
+  void progressReachesTheStatusThroughTheTrainersOwnTokenOnly() throws Exception {
+    String ns = namespace("e2e-token");
+    apply(ns, job("token", 2, 2000, """
+        prior: {type: Random}
+        rela: {dataRatio: 1.0, schedule: None}
+        resources: {memory: 2Gi}
+        """));
+    Seen seen = watchToEnd(ns, "token", new Seen(), 10);
+    assertThat(seen.last.get("STAGE")).as("%s", diagnostics(ns, "token")).isEqualTo("Succeeded");
+    assertThat(seen.epochs).as("progress written by the trainer pods").contains("2/2");
+    String sa = "token-trainer";
+    List<Pod> trainerPods = cluster.client().pods().inNamespace(ns).withLabel("rela.io/stage").list().getItems();
+    assertThat(trainerPods).isNotEmpty().allSatisfy(p -> {
+      assertThat(p.getSpec().getServiceAccountName()).isEqualTo(sa);
+      assertThat(p.getSpec().getContainers().get(0).getEnv()).noneMatch(e -> e.getName().contains("KUBECONFIG")
+          || e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null);
+    });
+    // no pod anywhere mounts a Secret or a host path: the only credentials are projected ServiceAccount tokens
+    for (Pod p : cluster.client().pods().inAnyNamespace().list().getItems()) {
+      for (Volume v : p.getSpec().getVolumes()) {
+        assertThat(v.getSecret()).as("secret volume in %s", p.getMetadata().getName()).isNull();
+        assertThat(v.getHostPath()).as("hostPath volume in %s", p.getMetadata().getName()).isNull();
+      }
+    }
+    Pod operator = cluster.client().pods().inNamespace(OPERATOR_NS).withLabel("app.kubernetes.io/name", "rela-operator").list().getItems().get(0);
+    assertThat(operator.getSpec().getServiceAccountName()).isEqualTo("rela-rela-operator");
+    // what that token may do: its own progress ConfigMap, nothing else
+    String as = "--as=system:serviceaccount:" + ns + ":" + sa;
+    assertThat(canI(ns, as, "patch", "configmap/token-progress")).isTrue();
+    assertThat(canI(ns, as, "get", "secrets")).isFalse();
+    assertThat(canI(ns, as, "create", "pods")).isFalse();
+    assertThat(canI(ns, as, "patch", "relatrainingjobs.rela.io/token")).isFalse();
+    assertThat(canI(ns, as, "patch", "configmap/token-config")).isFalse();
+  }
+
+  private boolean canI(String ns, String as, String verb, String what) {
+    ProcessRunner.Result r = cluster.kubectl("auth", "can-i", verb, what, "-n", ns, as);
+    return r.stdout().strip().equals("yes");
+  }
+}

@@ -1,0 +1,3 @@
+module rela.io/testinfra/relanode
+
+go 1.24
