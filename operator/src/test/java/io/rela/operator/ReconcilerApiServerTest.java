@@ -301,27 +301,41 @@ class ReconcilerApiServerTest {
   @Test
   void aFailedStageBecomesAFailedConditionThatSaysWhatAndWhere() throws Exception {
     String ns = op.namespace("failing", Map.of());
-    apply(ns, quickJob("oom", ""));
-    Job train = op.throughEmbedding(ns, "oom");
-    op.terminatedPod(ns, train, 137, "OOMKilled");
-    op.failJob(ns, "oom-train", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
-    ReLATrainingJob j = op.awaitJob(ns, "oom", x -> x.getStatus().stage == Stage.Failed);
+    apply(ns, quickJob("crash", ""));
+    Job train = op.throughEmbedding(ns, "crash");
+    op.terminatedPod(ns, train, 1, "Error");
+    op.failJob(ns, "crash-train", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+    ReLATrainingJob j = op.awaitJob(ns, "crash", x -> x.getStatus().stage == Stage.Failed);
     var failed = j.getStatus().conditions.stream().filter(c -> c.getType().equals(Conditions.FAILED)).findFirst().orElseThrow();
     assertThat(failed.getStatus()).isEqualTo("True");
-    assertThat(failed.getReason()).isEqualTo(Conditions.Reason.OOM_KILLED);
-    assertThat(failed.getMessage()).contains("oom-train").contains("BackoffLimitExceeded").contains("exit code 137")
-        .contains("kubectl logs -n failing job/oom-train");
+    assertThat(failed.getReason()).isEqualTo(Conditions.Reason.STAGE_FAILED);
+    assertThat(failed.getMessage()).contains("crash-train").contains("BackoffLimitExceeded").contains("exit code 1")
+        .contains("kubectl logs -n failing job/crash-train");
     // no hot loop: the failed run stays failed and nothing new is created
     String rv = j.getMetadata().getResourceVersion();
     Thread.sleep(2000);
-    assertThat(op.job(ns, "oom").getMetadata().getResourceVersion()).isEqualTo(rv);
-    assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("oom-eval").get()).isNull();
+    assertThat(op.job(ns, "crash").getMetadata().getResourceVersion()).isEqualTo(rv);
+    assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("crash-eval").get()).isNull();
   }
 
   @Test
-  void anImagePullFailureIsReported() throws Exception {
+  void anOomKillFailsTheStageAtOnceAndStopsItsRetries() throws Exception {
+    String ns = op.namespace("oom", Map.of());
+    apply(ns, quickJob("oom", ""));
+    Job train = op.throughEmbedding(ns, "oom");
+    op.terminatedPod(ns, train, 137, "OOMKilled");
+    ReLATrainingJob j = op.awaitJob(ns, "oom", x -> x.getStatus().stage == Stage.Failed);
+    var failed = j.getStatus().conditions.stream().filter(c -> c.getType().equals(Conditions.FAILED)).findFirst().orElseThrow();
+    assertThat(failed.getReason()).isEqualTo(Conditions.Reason.OOM_KILLED);
+    assertThat(failed.getMessage()).contains("oom-train-x1").contains("kubectl logs -n oom oom-train-x1").contains("spec.resources.memory");
+    // the Job controller fails the stage on the pod it already has (kept with its logs) instead of retrying
+    assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("oom-train").get().getSpec().getBackoffLimit()).isZero();
+  }
+
+  @Test
+  void anImagePullFailureIsAConditionThenFailsTheJobAndSuspendsTheStage() throws Exception {
     String ns = op.namespace("pull", Map.of());
-    apply(ns, quickJob("badimage", "  image: registry.invalid/nope:1\n"));
+    apply(ns, quickJob("badimage", "  image: registry.invalid/nope:1\n  imagePullGracePeriodSeconds: 4\n"));
     Job embed = op.awaitBatchJob(ns, "badimage-embed");
     Pod pod = op.client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("badimage-embed-0-x")
         .withLabels(embed.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
@@ -331,9 +345,16 @@ class ReconcilerApiServerTest {
         .withNewState().withNewWaiting().withReason("ImagePullBackOff").withMessage("Back-off pulling image").endWaiting().endState()
         .endContainerStatus().build());
     op.client.pods().inNamespace(ns).resource(pod).updateStatus();
+    // first a condition while Kubernetes retries, the stage still Embedding
+    ReLATrainingJob waiting = op.awaitJob(ns, "badimage", x -> x.getStatus().conditions != null && x.getStatus().conditions.stream()
+        .anyMatch(c -> c.getType().equals(Conditions.PROGRESSING) && Conditions.Reason.IMAGE_PULL.equals(c.getReason())));
+    assertThat(waiting.getStatus().stage).isEqualTo(Stage.Embedding);
+    // then, the grace period over (with no further change to wake the operator), Failed, and the Job suspended
     ReLATrainingJob j = op.awaitJob(ns, "badimage", x -> x.getStatus().stage == Stage.Failed);
-    assertThat(j.getStatus().conditions).anyMatch(c -> c.getReason().equals(Conditions.Reason.IMAGE_PULL)
-        && c.getMessage().contains("registry.invalid/nope:1") && c.getMessage().contains("spec.image"));
+    assertThat(j.getStatus().conditions).anyMatch(c -> c.getType().equals(Conditions.FAILED) && c.getReason().equals(Conditions.Reason.IMAGE_PULL)
+        && c.getMessage().contains("registry.invalid/nope:1") && c.getMessage().contains("spec.image")
+        && c.getMessage().contains("imagePullGracePeriodSeconds"));
+    assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("badimage-embed").get().getSpec().getSuspend()).isTrue();
   }
 
   @Test
