@@ -25,18 +25,18 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/* The permissions the operator needs, shared by the ClusterRole and the per-namespace Roles. */}}
 {{- define "rela-operator.rules" -}}
+# the jobs themselves are only read: no finalizer, and a retry is asked by annotation and
+# recorded in the status
 - apiGroups: ["rela.io"]
   resources: ["relatrainingjobs"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["get", "list", "watch"]
 - apiGroups: ["rela.io"]
   resources: ["relatrainingjobs/status"]
   verbs: ["get", "patch", "update"]
-- apiGroups: ["rela.io"]
-  resources: ["relatrainingjobs/finalizers"]
-  verbs: ["update"]
 - apiGroups: ["batch"]
   resources: ["jobs"]
-  verbs: ["get", "list", "watch", "create", "patch", "update"]
+  # delete: a retried stage (annotation rela.io/retry) replaces its failed Job
+  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch"]
@@ -52,4 +52,17 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
+{{- end -}}
+
+{{/* Trainer image repositories a job may name: the chart's own trainer repository plus the admins' list. */}}
+{{- define "rela-operator.allowedTrainerRepositories" -}}
+{{- $own := regexReplaceAll "(@.*|:[^/:]*)$" .Values.trainer.image "" -}}
+{{- $all := prepend .Values.imagePolicy.allowedRepositories $own | uniq -}}
+{{- printf "[%s]" (include "rela-operator.celStrings" $all) -}}
+{{- end -}}
+
+{{- define "rela-operator.celStrings" -}}
+{{- $out := list -}}
+{{- range . -}}{{- $out = append $out (printf "'%s'" .) -}}{{- end -}}
+{{- join ", " $out -}}
 {{- end -}}

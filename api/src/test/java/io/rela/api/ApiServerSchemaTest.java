@@ -66,6 +66,8 @@ class ApiServerSchemaTest {
         Arguments.of("fraction-without-constant", "rela:\n    constantFraction: 0.3", "spec.rela.constantFraction"),
         Arguments.of("torchscript-without-uri", "prior:\n    type: TorchScript", "spec.prior.uri"),
         Arguments.of("job-prior-without-ref", "prior:\n    type: Job", "spec.prior.jobRef"),
+        Arguments.of("shards-without-cache", "prior:\n    shards: 4", "spec.prior.cacheClaimName"),
+        Arguments.of("negative-pull-grace", "imagePullGracePeriodSeconds: -1", "spec.imagePullGracePeriodSeconds"),
         Arguments.of("jobref-with-random", "prior:\n    type: Random\n    jobRef:\n      name: other", "spec.prior.jobRef"),
         Arguments.of("bad-memory", "resources:\n    memory: lots", "spec.resources.memory"),
         Arguments.of("hostpath-dataset", "dataset:\n    format: FashionMNIST\n    path: /data\n    volume:\n      name: d\n      hostPath:\n        path: /etc",

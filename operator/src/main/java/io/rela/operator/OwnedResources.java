@@ -26,20 +26,65 @@ final class OwnedResources {
     this.client = client;
   }
 
-  /** ServiceAccount, Role, RoleBinding, workspace claim, progress ConfigMap and the trainer config. */
-  void ensure(ReLATrainingJob job, TrainerConfig config, ConfigMap existingConfig) {
-    createIfAbsent(TrainerServiceAccount.desired(job));
-    createIfAbsent(ProgressRole.desired(job));
-    createIfAbsent(ProgressRoleBinding.desired(job));
-    if (WorkspaceClaim.owned(job)) {
+  /**
+   * ServiceAccount, Role, RoleBinding, workspace claim, progress ConfigMap and the trainer
+   * config. Once training has started ({@code frozen}) the config is never rewritten: a refused
+   * spec change must not reach the train or eval pods.
+   */
+  void ensure(ReLATrainingJob job, TrainerConfig config, ConfigMap existingConfig, boolean frozen) {
+    createOwned(job, TrainerServiceAccount.desired(job));
+    createOwned(job, ProgressRole.desired(job));
+    createOwned(job, ProgressRoleBinding.desired(job));
+    if (WorkspaceClaim.retained(job)) {
+      // a retained claim outlives its job and is taken up again by a job of the same name
       createIfAbsent(WorkspaceClaim.desired(job));
+    } else if (WorkspaceClaim.owned(job)) {
+      createOwned(job, WorkspaceClaim.desired(job));
     }
-    createIfAbsent(ProgressConfigMap.desired(job));
+    createOwned(job, ProgressConfigMap.desired(job));
     ConfigMap desired = TrainerConfigMap.desired(job, config);
     if (existingConfig == null) {
-      createIfAbsent(desired);
-    } else if (!desired.getData().equals(existingConfig.getData())) {
+      createOwned(job, desired);
+    } else if (!frozen && !desired.getData().equals(existingConfig.getData())) {
       client.configMaps().inNamespace(job.getMetadata().getNamespace()).resource(desired).update();
+    }
+  }
+
+  /**
+   * Creates an object of {@code job}'s; null when it already exists and is the job's own. One
+   * with the same name that the job does not control is never adopted: {@link NameConflictException}.
+   */
+  <T extends HasMetadata> T createOwned(ReLATrainingJob job, T resource) {
+    try {
+      return client.resource(resource).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      HasMetadata existing = client.resource(resource).get();
+      if (existing != null && !controlledBy(existing, job)) {
+        throw new NameConflictException(existing.getKind(), existing.getMetadata().getName());
+      }
+      return null;
+    }
+  }
+
+  /** Whether {@code o}'s controller owner reference is {@code job} (by UID, not only by name). */
+  static boolean controlledBy(HasMetadata o, ReLATrainingJob job) {
+    return o.getMetadata().getOwnerReferences() != null && o.getMetadata().getOwnerReferences().stream()
+        .anyMatch(r -> Boolean.TRUE.equals(r.getController()) && job.getMetadata().getUid() != null
+            && job.getMetadata().getUid().equals(r.getUid()));
+  }
+
+  /** An object has one of the job's derived names but belongs to something else. */
+  static final class NameConflictException extends RuntimeException {
+    final String kind;
+    final String name;
+
+    NameConflictException(String kind, String name) {
+      super(kind + " " + name + " already exists and is not controlled by this job");
+      this.kind = kind;
+      this.name = name;
     }
   }
 

@@ -7,10 +7,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -51,12 +49,23 @@ import java.util.stream.Collectors;
  * objects (from informer caches), validate what the spec cannot say alone, act (create the next
  * stage, suspend or resume), record the status through {@link StatusAggregator}.
  */
-@ControllerConfiguration(name = ReLATrainingJobReconciler.NAME)
-public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, Cleaner<ReLATrainingJob> {
+// every event, deletes included, reaches reconcile: the operator needs no finalizer (owned objects
+// go by their owner references), so uninstalling it never leaves a job stuck in deletion; and
+// metadata-only changes count (the rela.io/retry annotation), at the price of one no-op
+// reconciliation after each status patch
+@ControllerConfiguration(name = ReLATrainingJobReconciler.NAME, triggerReconcilerOnAllEvents = true,
+    generationAwareEventProcessing = false)
+public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob> {
 
   public static final String NAME = "relatrainingjob";
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReLATrainingJobReconciler.class);
-  private static final Duration PRIOR_JOB_POLL = Duration.ofSeconds(30);
+  private static final String PRIOR_REF_INDEX = "prior-job-ref";
+  private static final String PRIOR_SOURCES = "prior-source-jobs";
+  /** Set (or change) this annotation on a Failed job to run its failed stage again. */
+  public static final String RETRY_ANNOTATION = "rela.io/retry";
+
+  /** Stage Jobs deleted for a retry, by UID: ignored while the informer may still hold them. */
+  private final Map<String, Instant> retired = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final KubernetesClient client;
   private final OperatorSettings settings;
@@ -74,10 +83,24 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
 
   @Override
   public List<EventSource<?, ReLATrainingJob>> prepareEventSources(EventSourceContext<ReLATrainingJob> ctx) {
+    // a Job prior's source job wakes the jobs waiting on it: the primary cache is indexed by
+    // the jobRef each job names, and a source job's change maps through that index
+    var primaries = ctx.getPrimaryCache();
+    primaries.addIndexer(PRIOR_REF_INDEX, j -> j.getSpec() != null && j.getSpec().prior != null
+        && j.getSpec().prior.type == PriorType.Job && j.getSpec().prior.jobRef != null
+        ? List.of(j.getMetadata().getNamespace() + "/" + j.getSpec().prior.jobRef.name) : List.of());
+    InformerEventSource<ReLATrainingJob, ReLATrainingJob> sources = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(ReLATrainingJob.class, ReLATrainingJob.class)
+            .withName(PRIOR_SOURCES)
+            .withSecondaryToPrimaryMapper(src -> primaries.byIndex(PRIOR_REF_INDEX,
+                    src.getMetadata().getNamespace() + "/" + src.getMetadata().getName()).stream()
+                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+            .build(), ctx);
     return List.of(
         informer(ctx, Job.class, Labels.MANAGED_BY + "=" + Labels.MANAGER),
         informer(ctx, ConfigMap.class, Labels.MANAGED_BY + "=" + Labels.MANAGER),
-        informer(ctx, Pod.class, Labels.JOB));
+        informer(ctx, Pod.class, Labels.JOB),
+        sources);
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, ReLATrainingJob> informer(
@@ -94,6 +117,11 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
 
   @Override
   public UpdateControl<ReLATrainingJob> reconcile(ReLATrainingJob job, Context<ReLATrainingJob> ctx) {
+    if (ctx.isPrimaryResourceDeleted()) {
+      // the job's own objects go with their owner reference; only its metrics are ours to remove
+      metrics.remove(job.getMetadata().getNamespace(), job.getMetadata().getName());
+      return UpdateControl.noUpdate();
+    }
     return metrics.timeReconcile(() -> reconcileOnce(job, ctx));
   }
 
@@ -101,10 +129,18 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
     // observe
     Observed seen = observe(job, ctx);
     // validate + act
-    Decision d = act(job, seen);
+    Decision d;
+    try {
+      d = seen.conflict != null ? conflict(job, seen.conflict) : act(job, seen);
+    } catch (OwnedResources.NameConflictException e) {
+      d = conflict(job, e.kind + " " + e.name);
+    }
     // record
     ReLATrainingJobStatus before = job.getStatus();
     ReLATrainingJobStatus after = StatusAggregator.aggregate(before, d.observation, Instant.now().toString());
+    if (d.retriedFor != null) {
+      after.retriedFor = d.retriedFor;
+    }
     metrics.record(job.getMetadata().getNamespace(), job.getMetadata().getName(), after);
     announceStageChange(job, before == null ? null : before.stage, after);
     UpdateControl<ReLATrainingJob> control;
@@ -120,36 +156,90 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
   @Override
   public io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<ReLATrainingJob> updateErrorStatus(
       ReLATrainingJob job, Context<ReLATrainingJob> ctx, Exception e) {
-    // the status keeps saying what was last true; the failure goes to the log and JOSDK retries with backoff
+    // the status keeps saying what was last true, plus a ReconcileError condition naming the
+    // cause; JOSDK retries with backoff and the next good reconciliation drops the condition
     LOG.warn("reconciling {}/{} failed: {}", job.getMetadata().getNamespace(), job.getMetadata().getName(), e.toString());
-    return io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl.noStatusUpdate();
+    metrics.reconcileError(job.getMetadata().getNamespace(), job.getMetadata().getName());
+    io.rela.operator.status.ReconcileFailure f = io.rela.operator.status.ReconcileFailure.of(e);
+    ReLATrainingJobStatus status = job.getStatus() == null ? new ReLATrainingJobStatus() : job.getStatus();
+    List<io.fabric8.kubernetes.api.model.Condition> conditions = new java.util.ArrayList<>(
+        status.conditions == null ? List.of() : status.conditions);
+    long gen = job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
+    io.rela.operator.status.Conditions.set(conditions, conditions, io.rela.operator.status.Conditions.RECONCILE_ERROR, true,
+        f.reason(), f.message(), gen, Instant.now().toString());
+    status.conditions = conditions;
+    job.setStatus(status);
+    return io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl.patchStatus(job);
   }
 
-  @Override
-  public DeleteControl cleanup(ReLATrainingJob job, Context<ReLATrainingJob> ctx) {
-    // owned objects go with their owner reference; only the job's metrics are ours to remove
-    metrics.remove(job.getMetadata().getNamespace(), job.getMetadata().getName());
-    return DeleteControl.defaultDelete();
-  }
 
-  /** The owned objects as the informer caches see them. */
+  /** The owned objects as the informer caches see them; {@code conflict} names one with a derived name this job does not control. */
   record Observed(Map<StageJob.Kind, Job> jobs, Map<StageJob.Kind, List<Pod>> pods, ConfigMap config,
-      ProgressReport progress, InformerEventSource<Job, ReLATrainingJob> jobCache) {}
+      ProgressReport progress, InformerEventSource<Job, ReLATrainingJob> jobCache, String conflict,
+      ReLATrainingJob priorSource, ConfigMap cacheIndex) {}
+
+  /**
+   * A Failed job retried by a new value of the {@value #RETRY_ANNOTATION} annotation: the stage
+   * Jobs that did not complete are deleted (their checkpoints stay on the workspace claim), the
+   * value is recorded in status.retriedFor so it is acted on once, and the next reconciliation
+   * creates the stage again, which resumes from its last checkpoint.
+   */
+  private Decision retry(ReLATrainingJob job, Observed seen, String value, long gen, PriorStatus prior) {
+    List<String> deleted = new java.util.ArrayList<>();
+    for (Job j : seen.jobs.values()) {
+      boolean complete = j.getStatus() != null && j.getStatus().getConditions() != null && j.getStatus().getConditions().stream()
+          .anyMatch(c -> "Complete".equals(c.getType()) && "True".equals(c.getStatus()));
+      if (!complete) {
+        retired.put(j.getMetadata().getUid(), Instant.now());
+        client.batch().v1().jobs().inNamespace(j.getMetadata().getNamespace()).withName(j.getMetadata().getName())
+            .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+        deleted.add(j.getMetadata().getName());
+      }
+    }
+    String message = "Retrying (" + RETRY_ANNOTATION + "=" + value + "): " + (deleted.isEmpty() ? "no stage Job to replace"
+        : "deleted " + String.join(", ", deleted)) + "; the stage starts again from its last checkpoint on the workspace.";
+    events.normal(job, Reason.RETRYING, message);
+    return new Decision(new Observation(gen, Stage.Pending, Reason.RETRYING, message, seen.progress, prior), Duration.ofSeconds(2), value);
+  }
+
+  /** Nothing is done while another object holds one of the job's names. */
+  private Decision conflict(ReLATrainingJob job, String what) {
+    long gen = job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
+    Stage stage = job.getStatus() != null && job.getStatus().stage != null ? job.getStatus().stage : Stage.Pending;
+    return new Decision(new Observation(gen, stage, Reason.NAME_CONFLICT, what + " already exists and is not controlled by this"
+        + " ReLATrainingJob (owner UID " + job.getMetadata().getUid() + "); the operator does not adopt it and waits."
+        + " Delete or rename that object, or give the job another name.", null, null), Duration.ofSeconds(10));
+  }
 
   private Observed observe(ReLATrainingJob job, Context<ReLATrainingJob> ctx) {
+    retired.values().removeIf(t -> t.isBefore(Instant.now().minus(Duration.ofMinutes(10))));
     Map<StageJob.Kind, Job> jobs = new EnumMap<>(StageJob.Kind.class);
     Map<StageJob.Kind, List<Pod>> pods = new EnumMap<>(StageJob.Kind.class);
     Map<String, StageJob.Kind> byName = new HashMap<>();
     for (StageJob.Kind k : StageJob.Kind.values()) {
       byName.put(StageJob.name(job, k), k);
     }
+    String conflict = null;
+    Set<String> jobUids = new java.util.HashSet<>();
     for (Job j : ctx.getSecondaryResources(Job.class)) {
       StageJob.Kind k = byName.get(j.getMetadata().getName());
-      if (k != null) {
+      if (k == null) {
+        continue;
+      }
+      if (retired.containsKey(j.getMetadata().getUid())) {
+        continue;
+      }
+      if (OwnedResources.controlledBy(j, job)) {
         jobs.put(k, j);
+        jobUids.add(j.getMetadata().getUid());
+      } else {
+        // e.g. a Job of an earlier job with this name that the garbage collector has not removed yet
+        conflict = "Job " + j.getMetadata().getName();
       }
     }
     Map<String, List<Pod>> podsByStage = ctx.getSecondaryResources(Pod.class).stream()
+        .filter(p -> p.getMetadata().getLabels() != null
+            && jobUids.contains(p.getMetadata().getLabels().get("batch.kubernetes.io/controller-uid")))
         .collect(Collectors.groupingBy(p -> p.getMetadata().getLabels().getOrDefault(Labels.STAGE, "")));
     for (StageJob.Kind k : StageJob.Kind.values()) {
       pods.put(k, podsByStage.getOrDefault(k.command, List.of()));
@@ -157,6 +247,9 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
     ConfigMap config = null;
     ProgressReport progress = null;
     for (ConfigMap cm : ctx.getSecondaryResources(ConfigMap.class)) {
+      if (!OwnedResources.controlledBy(cm, job)) {
+        continue;
+      }
       if (cm.getMetadata().getName().equals(TrainerConfigMap.name(job))) {
         config = cm;
       } else if (cm.getMetadata().getName().equals(ProgressConfigMap.name(job))) {
@@ -166,14 +259,33 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
     @SuppressWarnings("unchecked")
     InformerEventSource<Job, ReLATrainingJob> jobCache =
         (InformerEventSource<Job, ReLATrainingJob>) ctx.eventSourceRetriever().getEventSourceFor(Job.class);
-    return new Observed(jobs, pods, config, progress, jobCache);
+    ReLATrainingJob priorSource = null;
+    var spec = job.getSpec();
+    if (spec.prior != null && spec.prior.type == PriorType.Job && spec.prior.jobRef != null) {
+      @SuppressWarnings("unchecked")
+      InformerEventSource<ReLATrainingJob, ReLATrainingJob> sources = (InformerEventSource<ReLATrainingJob, ReLATrainingJob>)
+          ctx.eventSourceRetriever().getEventSourceFor(ReLATrainingJob.class, PRIOR_SOURCES);
+      priorSource = sources.get(new ResourceID(spec.prior.jobRef.name, job.getMetadata().getNamespace())).orElse(null);
+    }
+    @SuppressWarnings("unchecked")
+    InformerEventSource<ConfigMap, ReLATrainingJob> configMaps =
+        (InformerEventSource<ConfigMap, ReLATrainingJob>) ctx.eventSourceRetriever().getEventSourceFor(ConfigMap.class);
+    ConfigMap cacheIndex = configMaps.get(new ResourceID(PriorCache.INDEX_CONFIG_MAP, job.getMetadata().getNamespace())).orElse(null);
+    return new Observed(jobs, pods, config, progress, jobCache, conflict, priorSource, cacheIndex);
   }
 
-  /** What to write and when to look again without a change (null: only on a change). */
-  private record Decision(Observation observation, Duration recheckAfter) {
+  /**
+   * What to write, when to look again without a change (null: only on a change), and the
+   * retry annotation value acted on (null: none this time).
+   */
+  private record Decision(Observation observation, Duration recheckAfter, String retriedFor) {
 
     Decision(Observation observation) {
-      this(observation, null);
+      this(observation, null, null);
+    }
+
+    Decision(Observation observation, Duration recheckAfter) {
+      this(observation, recheckAfter, null);
     }
   }
 
@@ -182,6 +294,10 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
     ReLATrainingJobStatus status = job.getStatus();
     PriorStatus prior = priorStatus(job, seen);
     if (status != null && status.stage != null && status.stage.isFinal()) {
+      String retry = job.getMetadata().getAnnotations() == null ? null : job.getMetadata().getAnnotations().get(RETRY_ANNOTATION);
+      if (status.stage == Stage.Failed && retry != null && !retry.equals(status.retriedFor)) {
+        return retry(job, seen, retry, gen, prior);
+      }
       return new Decision(new Observation(gen, status.stage, reasonOf(status), messageOf(status), seen.progress, prior));
     }
     // validate: a Job prior needs its source job finished
@@ -190,11 +306,11 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
     String priorJobUid = null;
     if (job.getSpec().prior != null && job.getSpec().prior.type == PriorType.Job) {
       String ref = job.getSpec().prior.jobRef.name;
-      ReLATrainingJob source = client.resources(ReLATrainingJob.class).inNamespace(job.getMetadata().getNamespace()).withName(ref).get();
+      ReLATrainingJob source = seen.priorSource;
       if (source == null || source.getStatus() == null || source.getStatus().stage != Stage.Succeeded
           || source.getStatus().results == null || source.getStatus().results.checkpoint == null) {
         return new Decision(new Observation(gen, Stage.Pending, Reason.PRIOR_JOB_NOT_READY,
-            "Waiting for ReLATrainingJob " + ref + " to succeed: its trained backbone is this job's prior.", seen.progress, prior), PRIOR_JOB_POLL);
+            "Waiting for ReLATrainingJob " + ref + " to succeed: its trained backbone is this job's prior.", seen.progress, prior));
       }
       priorClaim = WorkspaceClaim.name(source);
       priorJobUid = source.getMetadata().getUid();
@@ -217,7 +333,7 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
     Schedule schedule = job.getSpec().rela.schedule;
     boolean usesTargets = schedule == null || schedule.usesPriorTargets();
     boolean cacheHit = usesTargets && cacheKey != null && embed.is(StageState.Phase.ABSENT) && !trainStarted
-        && cacheHolds(job, cacheKey);
+        && cacheHolds(seen.cacheIndex, cacheKey);
     if (usesTargets && !cacheHit && !trainStarted && !embed.is(StageState.Phase.SUCCEEDED)) {
       return stage(job, seen, StageJob.Kind.EMBED, embed, config, priorClaim, gen, prior, Stage.Embedding, Reason.EMBEDDING,
           "Embedding the dataset with the prior (" + shards(job) + " pod(s)).");
@@ -254,8 +370,9 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
         setSuspend(job, kind, true);
         break;
       case ABSENT:
-        owned.ensure(job, config, seen.config);
-        Job created = owned.createIfAbsent(StageJob.desired(job, kind, settings, priorClaim));
+        boolean trainingStarted = seen.jobs.containsKey(StageJob.Kind.TRAIN) || seen.jobs.containsKey(StageJob.Kind.EVAL);
+        owned.ensure(job, config, seen.config, trainingStarted);
+        Job created = owned.createOwned(job, StageJob.desired(job, kind, settings, priorClaim));
         if (created != null) {
           // tell the informer cache at once, so reconciliations triggered before its watch
           // event arrives see the Job and create nothing again
@@ -342,8 +459,8 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob>, C
     }
   }
 
-  private boolean cacheHolds(ReLATrainingJob job, String key) {
-    ConfigMap index = client.configMaps().inNamespace(job.getMetadata().getNamespace()).withName(PriorCache.INDEX_CONFIG_MAP).get();
+  /** Whether the prior cache index (read from the ConfigMap informer) lists {@code key}. */
+  private static boolean cacheHolds(ConfigMap index, String key) {
     return index != null && index.getData() != null && index.getData().containsKey(key);
   }
 

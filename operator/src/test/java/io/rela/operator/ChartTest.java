@@ -87,22 +87,89 @@ class ChartTest {
     String sa = "system:serviceaccount:rela-system:rela-rela-operator";
     String[][] allowed = {
         {"watch", "relatrainingjobs.rela.io"}, {"patch", "relatrainingjobs.rela.io/status"}, {"create", "jobs.batch"},
-        {"patch", "jobs.batch"}, {"create", "configmaps"}, {"watch", "pods"}, {"create", "roles.rbac.authorization.k8s.io"},
+        {"patch", "jobs.batch"}, {"delete", "jobs.batch"}, {"create", "configmaps"}, {"watch", "pods"}, {"create", "roles.rbac.authorization.k8s.io"},
         {"create", "rolebindings.rbac.authorization.k8s.io"}, {"create", "serviceaccounts"}, {"create", "persistentvolumeclaims"},
         {"create", "events"}};
     String[][] denied = {
         {"delete", "relatrainingjobs.rela.io"}, {"create", "relatrainingjobs.rela.io"}, {"get", "secrets"}, {"create", "pods"},
-        {"delete", "jobs.batch"}, {"delete", "configmaps"}, {"create", "clusterroles.rbac.authorization.k8s.io"},
+        {"patch", "relatrainingjobs.rela.io"}, {"update", "relatrainingjobs.rela.io/finalizers"}, {"delete", "configmaps"}, {"create", "clusterroles.rbac.authorization.k8s.io"},
         {"escalate", "roles.rbac.authorization.k8s.io"}, {"bind", "roles.rbac.authorization.k8s.io"}, {"create", "deployments.apps"},
         {"update", "customresourcedefinitions.apiextensions.k8s.io"}};
-    for (String[] a : allowed) {
-      assertThat(api.kubectl("auth", "can-i", a[0], a[1], "-n", "ml", "--as", sa).stdout().strip()).as(a[0] + " " + a[1]).isEqualTo("yes");
-    }
-    for (String[] d : denied) {
-      assertThat(api.kubectl("auth", "can-i", d[0], d[1], "-n", "ml", "--as", sa).stdout().strip()).as(d[0] + " " + d[1]).isEqualTo("no");
-    }
+    try {
+      for (String[] a : allowed) {
+        assertThat(canI(api, sa, a[0], a[1])).as(a[0] + " " + a[1]).isEqualTo("yes");
+      }
+      for (String[] d : denied) {
+        assertThat(canI(api, sa, d[0], d[1])).as(d[0] + " " + d[1]).isEqualTo("no");
+      }
     assertThat(api.kubectl("get", "deployment", "rela-rela-operator", "-n", "rela-system", "-o", "jsonpath={.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem}")
         .assertSuccess().stdout()).isEqualTo("true");
+    } finally {
+      // the chart's admission policy is cluster-wide: it must not outlive this test
+      helm(api, "uninstall", "rela", "--namespace", "rela-system", "--wait").assertSuccess();
+    }
+  }
+
+  /** `kubectl auth can-i` for "resource" or "resource/subresource" (a trailing /x is a subresource, not a name). */
+  private static String canI(KubeApiServer api, String sa, String verb, String what) {
+    String[] parts = what.split("/", 2);
+    List<String> args = new ArrayList<>(List.of("auth", "can-i", verb, parts[0], "-n", "ml", "--as", sa));
+    if (parts.length == 2) {
+      args.add("--subresource=" + parts[1]);
+    }
+    return api.kubectl(args.toArray(String[]::new)).stdout().strip();
+  }
+
+  /** The chart's ValidatingAdmissionPolicy: trainer images only from the allowed repositories. */
+  @Test
+  void trainerImagesOutsideTheAllowedRepositoriesAreRefused(KubeApiServer api) throws Exception {
+    api.kubectl("create", "namespace", "rela-images");
+    helm(api, "install", "images", CHART.toString(), "--namespace", "rela-images", "--skip-crds",
+        "--set", "imagePolicy.allowedRepositories={registry.example.com/ml/rela-trainer}").assertSuccess();
+    try {
+      api.kubectl("create", "namespace", "vap");
+      String job = Files.readString(Envtest.repoRoot().resolve("examples/relajob-fashion-mnist.yaml"));
+      String evil = job.replace("spec:\n", "spec:\n  image: docker.io/someone/miner:1\n");
+      ProcessRunner.Result refused = null;
+      for (int i = 0; i < 40; i++) { // the API server picks the policy up within a second or so
+        refused = api.applyYaml("vap", evil.replace("name: fashion-mnist", "name: evil"));
+        if (refused.exitCode() != 0) {
+          break;
+        }
+        api.kubectl("delete", "relajob", "evil", "-n", "vap");
+        Thread.sleep(250);
+      }
+      assertThat(refused.exitCode()).as(refused.stdout()).isNotZero();
+      assertThat(refused.stderr()).contains("spec.image: docker.io/someone/miner:1 is not an allowed trainer image")
+          .contains("rela/trainer, registry.example.com/ml/rela-trainer").contains("imagePolicy.allowedRepositories");
+      api.applyYaml("vap", job.replace("spec:\n", "spec:\n  image: registry.example.com/ml/rela-trainer:0.2.0\n")).assertSuccess();
+      api.applyYaml("vap", job.replace("name: fashion-mnist", "name: own").replace("spec:\n", "spec:\n  image: rela/trainer:0.1.1\n"))
+          .assertSuccess();
+      api.applyYaml("vap", job.replace("name: fashion-mnist", "name: plain")).assertSuccess();
+      // a repository that merely starts like an allowed one is not that one
+      ProcessRunner.Result lookalike = api.applyYaml("vap", job.replace("name: fashion-mnist", "name: lookalike")
+          .replace("spec:\n", "spec:\n  image: rela/trainer-evil:1\n"));
+      assertThat(lookalike.exitCode()).isNotZero();
+    } finally {
+      helm(api, "uninstall", "images", "--namespace", "rela-images", "--wait").assertSuccess();
+    }
+  }
+
+  /** The opt-in PrometheusRule: valid for promtool, and its alerts fire when (and only when) they should. */
+  @Test
+  void alertRulesPassPromtoolsChecksAndUnitTests(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    String out = helm(null, "template", "rela", CHART.toString(), "--set", "prometheusRule.enabled=true",
+        "--show-only", "templates/prometheusrule.yaml").assertSuccess().stdout();
+    ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    JsonNode rule = yaml.readTree(out);
+    assertThat(rule.path("kind").asText()).isEqualTo("PrometheusRule");
+    Files.writeString(dir.resolve("rules.yaml"), yaml.writeValueAsString(rule.path("spec")));
+    Files.copy(GOLDEN.resolve("alerts_test.yaml"), dir.resolve("alerts_test.yaml"));
+    ProcessRunner.Result check = ProcessRunner.run(List.of("promtool", "check", "rules", "rules.yaml"), Map.of(), dir, 60);
+    assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
+    assertThat(check.stdout()).contains("SUCCESS: 3 rules found");
+    ProcessRunner.Result test = ProcessRunner.run(List.of("promtool", "test", "rules", "alerts_test.yaml"), Map.of(), dir, 60);
+    assertThat(test.exitCode()).as(test.stdout() + test.stderr()).isZero();
   }
 
   @Test

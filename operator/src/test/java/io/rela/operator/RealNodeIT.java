@@ -180,8 +180,13 @@ class RealNodeIT {
   @Test
   void kubectlApplyRunsEveryStageAsRestrictedPods() throws Exception {
     String ns = namespace("e2e-apply");
+    // the embedding shards write into a claim every pod can write (ReadWriteMany), not the workspace
+    cluster.client().persistentVolumeClaims().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName("prior-cache").endMetadata()
+        .withNewSpec().withAccessModes("ReadWriteMany").withNewResources().addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+        .endResources().endSpec().build()).create();
     apply(ns, job("fashion", 3, 3000, """
-        prior: {type: Random, shards: 2}
+        prior: {type: Random, shards: 2, cacheClaimName: prior-cache}
         rela: {dataRatio: 0.5, schedule: Adaptive}
         resources: {memory: 3Gi}
         """));
@@ -199,6 +204,8 @@ class RealNodeIT {
     assertThat(embedPods).hasSize(2).allMatch(p -> "Succeeded".equals(p.getStatus().getPhase()));
     assertThat(embedPods.stream().map(p -> p.getMetadata().getAnnotations().get("batch.kubernetes.io/job-completion-index")))
         .containsExactlyInAnyOrder("0", "1");
+    assertThat(embedPods.get(0).getSpec().getContainers().get(0).getVolumeMounts())
+        .anyMatch(m -> m.getName().equals("workspace") && Boolean.TRUE.equals(m.getReadOnly()));
     // every pod ran as the image's non-root user with a read-only root filesystem, and says so
     for (String stage : List.of("embed", "train", "eval")) {
       for (Pod p : pods(ns, stage)) {

@@ -358,6 +358,26 @@ class ReconcilerApiServerTest {
   }
 
   @Test
+  void aReconcileThatThrowsIsAConditionUntilTheNextGoodOne() throws Exception {
+    String ns = op.namespace("throws", Map.of());
+    // the schema takes any string map; the API server refuses the Job the operator derives from it
+    apply(ns, quickJob("badselector", "  nodeSelector:\n    \"bad key!\": \"x\"\n"));
+    ReLATrainingJob j = op.awaitJob(ns, "badselector", x -> x.getStatus() != null && x.getStatus().conditions != null
+        && x.getStatus().conditions.stream().anyMatch(c -> c.getType().equals(Conditions.RECONCILE_ERROR)));
+    var error = j.getStatus().conditions.stream().filter(c -> c.getType().equals(Conditions.RECONCILE_ERROR)).findFirst().orElseThrow();
+    assertThat(error.getStatus()).isEqualTo("True");
+    assertThat(error.getReason()).isEqualTo("Invalid");
+    assertThat(error.getMessage()).contains("nodeSelector").contains("bad key!");
+    op.client.resources(ReLATrainingJob.class).inNamespace(ns).withName("badselector").edit(x -> {
+      x.getSpec().nodeSelector = Map.of("pool", "gpu");
+      return x;
+    });
+    ReLATrainingJob fixed = op.awaitJob(ns, "badselector", x -> x.getStatus().conditions.stream()
+        .noneMatch(c -> c.getType().equals(Conditions.RECONCILE_ERROR)));
+    assertThat(fixed.getStatus().stage).isEqualTo(Stage.Embedding);
+  }
+
+  @Test
   void anOperatorRestartMidJobCreatesNothingTwice() throws Exception {
     String ns = op.namespace("restart", Map.of());
     apply(ns, quickJob("survivor", ""));
@@ -389,6 +409,95 @@ class ReconcilerApiServerTest {
     await().atMost(Duration.ofSeconds(15)).until(() -> op.api.kubectl("get", "events", "-n", ns).stdout().contains(Conditions.Reason.SPEC_CHANGE_REFUSED));
     assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("steady-train").get().getMetadata().getUid()).isEqualTo(train.getMetadata().getUid());
     assertThat(op.client.configMaps().inNamespace(ns).withName("steady-config").get().getData().values().iterator().next()).isEqualTo(config);
+    // the config stays frozen when the eval stage starts: the refused change never reaches a pod
+    op.completeJob(ns, "steady-train");
+    op.awaitBatchJob(ns, "steady-eval");
+    assertThat(op.client.configMaps().inNamespace(ns).withName("steady-config").get().getData().values().iterator().next()).isEqualTo(config);
+  }
+
+  @Test
+  void aFailedJobIsRetriedOncePerAnnotationValueKeepingItsWorkspace() throws Exception {
+    String ns = op.namespace("retry", Map.of());
+    apply(ns, quickJob("again", ""));
+    Job train = op.throughEmbedding(ns, "again");
+    op.terminatedPod(ns, train, 1, "Error");
+    op.failJob(ns, "again-train", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+    op.awaitJob(ns, "again", x -> x.getStatus().stage == Stage.Failed);
+    String claimUid = op.client.persistentVolumeClaims().inNamespace(ns).withName("again-workspace").get().getMetadata().getUid();
+    op.api.kubectl("annotate", "relajob", "again", "-n", ns, "rela.io/retry=1").assertSuccess();
+    ReLATrainingJob retried = op.awaitJob(ns, "again", x -> "1".equals(x.getStatus().retriedFor) && x.getStatus().stage == Stage.Training);
+    Job second = op.awaitBatchJob(ns, "again-train");
+    await().atMost(Duration.ofSeconds(15)).until(() -> {
+      Job j = op.client.batch().v1().jobs().inNamespace(ns).withName("again-train").get();
+      return j != null && !j.getMetadata().getUid().equals(train.getMetadata().getUid());
+    });
+    assertThat(retried.getStatus().completionTime).isNull();
+    assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("again-embed").get()).as("the completed stage is kept").isNotNull();
+    assertThat(op.client.persistentVolumeClaims().inNamespace(ns).withName("again-workspace").get().getMetadata().getUid())
+        .as("same workspace, so the stage resumes from its checkpoints").isEqualTo(claimUid);
+    assertThat(op.api.kubectl("get", "events", "-n", ns).stdout()).contains(Conditions.Reason.RETRYING);
+    // failing again: the same annotation value does not retry a second time
+    Job third = op.client.batch().v1().jobs().inNamespace(ns).withName("again-train").get();
+    op.client.pods().inNamespace(ns).withName("again-train-x1").withGracePeriod(0).delete();
+    await().atMost(Duration.ofSeconds(10)).until(() -> op.client.pods().inNamespace(ns).withName("again-train-x1").get() == null);
+    op.terminatedPod(ns, third, 1, "Error");
+    op.failJob(ns, "again-train", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+    op.awaitJob(ns, "again", x -> x.getStatus().stage == Stage.Failed);
+    Thread.sleep(2000);
+    assertThat(op.job(ns, "again").getStatus().stage).isEqualTo(Stage.Failed);
+    assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("again-train").get().getMetadata().getUid())
+        .isEqualTo(third.getMetadata().getUid());
+  }
+
+  @Test
+  void aRetainedWorkspaceOutlivesItsJobAndIsTakenUpByTheNextOfThatName() throws Exception {
+    String ns = op.namespace("retain", Map.of());
+    op.api.controllerManager(io.rela.testinfra.ControllerManager.GC_ONLY);
+    apply(ns, quickJob("kept", "  workspace:\n    retain: true\n"));
+    op.awaitBatchJob(ns, "kept-embed");
+    var claim = op.client.persistentVolumeClaims().inNamespace(ns).withName("kept-workspace").get();
+    assertThat(claim.getMetadata().getOwnerReferences()).as("no owner: the garbage collector leaves it").isNullOrEmpty();
+    op.client.resources(ReLATrainingJob.class).inNamespace(ns).withName("kept").delete();
+    await().atMost(Duration.ofSeconds(15)).until(() -> op.job(ns, "kept") == null
+        && op.client.batch().v1().jobs().inNamespace(ns).withName("kept-embed").get() == null);
+    apply(ns, quickJob("kept", "  workspace:\n    retain: true\n"));
+    op.awaitBatchJob(ns, "kept-embed");
+    assertThat(op.client.persistentVolumeClaims().inNamespace(ns).withName("kept-workspace").get().getMetadata().getUid())
+        .isEqualTo(claim.getMetadata().getUid());
+    assertThat(op.job(ns, "kept").getStatus().conditions).noneMatch(c -> Conditions.Reason.NAME_CONFLICT.equals(c.getReason()));
+  }
+
+  @Test
+  void noFinalizerSoAJobIsDeletedEvenWithTheOperatorGone() throws Exception {
+    String ns = op.namespace("nofinalizer", Map.of());
+    apply(ns, quickJob("gone", ""));
+    op.awaitBatchJob(ns, "gone-embed");
+    assertThat(op.job(ns, "gone").getMetadata().getFinalizers()).isNullOrEmpty();
+    op.stop();
+    try {
+      op.client.resources(ReLATrainingJob.class).inNamespace(ns).withName("gone").delete();
+      await().atMost(Duration.ofSeconds(10)).until(() -> op.job(ns, "gone") == null);
+    } finally {
+      op.start();
+    }
+  }
+
+  @Test
+  void anObjectWithTheJobsNameThatItDoesNotControlIsNeverAdopted() throws Exception {
+    String ns = op.namespace("clash", Map.of());
+    op.client.configMaps().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata().withName("taken-config").endMetadata().addToData("mine", "keep").build()).create();
+    apply(ns, quickJob("taken", ""));
+    ReLATrainingJob j = op.awaitJob(ns, "taken", x -> x.getStatus() != null && x.getStatus().conditions != null
+        && x.getStatus().conditions.stream().anyMatch(c -> Conditions.Reason.NAME_CONFLICT.equals(c.getReason())));
+    var c = j.getStatus().conditions.stream().filter(x -> Conditions.Reason.NAME_CONFLICT.equals(x.getReason())).findFirst().orElseThrow();
+    assertThat(c.getMessage()).contains("ConfigMap taken-config").contains("not controlled by this");
+    Thread.sleep(1500);
+    assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("taken-embed").get()).as("nothing else done").isNull();
+    assertThat(op.client.configMaps().inNamespace(ns).withName("taken-config").get().getData()).containsEntry("mine", "keep");
+    // once the other object is gone, the job goes on
+    op.client.configMaps().inNamespace(ns).withName("taken-config").delete();
+    op.awaitBatchJob(ns, "taken-embed");
   }
 
   @Test

@@ -16,6 +16,10 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "type Job requires jobRef (the ReLATrainingJob whose backbone is the prior)", fieldPath = ".jobRef")
 @ValidationRule(value = "!has(self.type) || !(self.type in ['TorchScript', 'ONNX']) || has(self.uri)",
     message = "uri is required for a TorchScript or ONNX prior", fieldPath = ".uri")
+// several embedding pods, on any nodes, write at once: into the shared cache claim, never the
+// job's ReadWriteOnce workspace
+@ValidationRule(value = "!has(self.shards) || self.shards <= 1 || has(self.cacheClaimName)",
+    message = "shards > 1 requires cacheClaimName: a ReadWriteMany claim every embedding pod can write", fieldPath = ".cacheClaimName")
 public class PriorSpec {
 
   /** Kind of prior. */
@@ -50,6 +54,7 @@ public class PriorSpec {
   @Default("1")
   @Min(1)
   @Max(256)
-  @JsonPropertyDescription("Pods the embedding pass is spread over: an Indexed Job whose pod i embeds slice i of shards.")
+  @JsonPropertyDescription("Pods the embedding pass is spread over: an Indexed Job whose pod i embeds slice i of shards, with"
+      + " one GPU (when the job has any) and 1/shards of spec.resources' CPU and memory each, writing into cacheClaimName.")
   public Integer shards;
 }

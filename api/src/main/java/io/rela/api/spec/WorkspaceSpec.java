@@ -19,6 +19,12 @@ public class WorkspaceSpec {
   @JsonPropertyDescription("StorageClass of the workspace claim the operator creates. Unset: the cluster default.")
   public String storageClassName;
 
+  /** Keep the created claim when the job is deleted. */
+  @Default("false")
+  @JsonPropertyDescription("Keep the claim the operator creates (<name>-workspace) when the job is deleted: a job created"
+      + " again with the same name uses it and resumes from its checkpoints. Delete the claim by hand when done.")
+  public Boolean retain;
+
   /** Existing claim. */
   @JsonPropertyDescription("Use this existing PersistentVolumeClaim as the workspace instead of creating one.")
   public String claimName;

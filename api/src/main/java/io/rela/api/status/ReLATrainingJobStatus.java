@@ -43,6 +43,11 @@ public class ReLATrainingJobStatus {
   @JsonPropertyDescription("When the run succeeded or failed (RFC 3339).")
   public String completionTime;
 
+  /** The last rela.io/retry annotation value acted on. */
+  @JsonPropertyDescription("The value of the rela.io/retry annotation the operator last acted on: a Failed job is retried"
+      + " once per new value.")
+  public String retriedFor;
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof ReLATrainingJobStatus s)) {
@@ -51,11 +56,12 @@ public class ReLATrainingJobStatus {
     return Objects.equals(observedGeneration, s.observedGeneration) && stage == s.stage
         && Objects.equals(conditions, s.conditions) && Objects.equals(progress, s.progress)
         && Objects.equals(prior, s.prior) && Objects.equals(results, s.results)
-        && Objects.equals(startTime, s.startTime) && Objects.equals(completionTime, s.completionTime);
+        && Objects.equals(startTime, s.startTime) && Objects.equals(completionTime, s.completionTime)
+        && Objects.equals(retriedFor, s.retriedFor);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, stage, conditions, progress, prior, results, startTime, completionTime);
+    return Objects.hash(observedGeneration, stage, conditions, progress, prior, results, startTime, completionTime, retriedFor);
   }
 }

@@ -48,6 +48,8 @@ public final class JobMetrics {
     volatile double loss = Double.NaN;
     volatile double samplesPerSecond = Double.NaN;
     volatile double accuracy = Double.NaN;
+    volatile double failed;
+    volatile double suspended;
     final List<Meter> meters = new ArrayList<>();
   }
 
@@ -61,6 +63,8 @@ public final class JobMetrics {
       }
       stageCounts.get(status.stage).incrementAndGet();
     }
+    g.failed = status.stage == Stage.Failed ? 1 : 0;
+    g.suspended = status.stage == Stage.Suspended ? 1 : 0;
     var p = status.progress;
     if (p != null) {
       g.epoch = num(p.epoch);
@@ -75,6 +79,11 @@ public final class JobMetrics {
     }
   }
 
+  /** Counts a reconciliation that threw (the job's ReconcileError condition says why). */
+  public void reconcileError(String namespace, String name) {
+    registry.counter("rela.reconcile.errors", "namespace", namespace, "name", name).increment();
+  }
+
   /** Times one reconciliation. */
   public <T> T timeReconcile(java.util.function.Supplier<T> reconcile) {
     return reconcileTimer.record(reconcile);
@@ -85,6 +94,10 @@ public final class JobMetrics {
     JobGauges g = jobs.remove(key);
     if (g != null) {
       g.meters.forEach(registry::remove);
+    }
+    var errors = registry.find("rela.reconcile.errors").tags("namespace", namespace, "name", name).counter();
+    if (errors != null) {
+      registry.remove(errors);
     }
     Stage s = stages.remove(key);
     if (s != null) {
@@ -101,6 +114,9 @@ public final class JobMetrics {
     g.meters.add(Gauge.builder("rela.job.phase", g, x -> x.phase).description("Training phase: 0 ReLA, 1 BYOL").tags(tags).register(registry));
     g.meters.add(Gauge.builder("rela.job.loss", g, x -> x.loss).description("Latest training loss").tags(tags).register(registry));
     g.meters.add(Gauge.builder("rela.job.samples.per.second", g, x -> x.samplesPerSecond).description("Training throughput").tags(tags).register(registry));
+    g.meters.add(Gauge.builder("rela.job.failed", g, x -> x.failed).description("1 when the job is Failed").tags(tags).register(registry));
+    g.meters.add(Gauge.builder("rela.job.suspended", g, x -> x.suspended).description("1 while the job is suspended or queued")
+        .tags(tags).register(registry));
     g.meters.add(Gauge.builder("rela.job.linear.probe.accuracy", g, x -> x.accuracy).description("Linear-probe accuracy").tags(tags).register(registry));
     return g;
   }

@@ -57,17 +57,31 @@ public final class PodSpecs {
   /** Requests = limits for CPU and memory; GPUs as the nvidia.com/gpu limit (and request). */
   /** The container's limits (= requests); {@code maxGpus} caps spec.resources.gpus (0: none). */
   public static ResourceRequirements resources(ResourcesSpec spec, int maxGpus) {
+    return resources(spec, maxGpus, 1);
+  }
+
+  /**
+   * {@code share}: the pods the job's CPU and memory are split between (the embedding shards,
+   * which together fit where the training pod fits).
+   */
+  public static ResourceRequirements resources(ResourcesSpec spec, int maxGpus, int share) {
     Map<String, Quantity> limits = new LinkedHashMap<>();
     if (spec != null && spec.cpu != null) {
-      limits.put("cpu", new Quantity(spec.cpu));
+      limits.put("cpu", share <= 1 ? new Quantity(spec.cpu) : split(new Quantity(spec.cpu), share, 1000, "m"));
     }
     if (spec != null && spec.memory != null) {
-      limits.put("memory", new Quantity(spec.memory));
+      limits.put("memory", share <= 1 ? new Quantity(spec.memory) : split(new Quantity(spec.memory), share, 1.0 / (1 << 20), "Mi"));
     }
     if (maxGpus > 0 && spec != null && spec.gpus != null && spec.gpus > 0) {
       limits.put(GPU_RESOURCE, new Quantity(String.valueOf(Math.min(spec.gpus, maxGpus))));
     }
     return new ResourceRequirementsBuilder().withLimits(limits).withRequests(new LinkedHashMap<>(limits)).build();
+  }
+
+  /** {@code q / parts}, rounded down in {@code unit} ({@code perBase} units per base unit). */
+  static Quantity split(Quantity q, int parts, double perBase, String unit) {
+    long units = (long) Math.floor(q.getNumericalAmount().doubleValue() * perBase / parts);
+    return new Quantity(Math.max(1, units) + unit);
   }
 
   /** Volumes: dataset (read-only), workspace, config, prior cache, prior job's workspace, /tmp. */
@@ -92,6 +106,11 @@ public final class PodSpecs {
   }
 
   public static List<VolumeMount> mounts(List<Volume> volumes) {
+    return mounts(volumes, false);
+  }
+
+  /** {@code workspaceReadOnly}: embedding pods that write into the shared cache claim only. */
+  public static List<VolumeMount> mounts(List<Volume> volumes, boolean workspaceReadOnly) {
     List<VolumeMount> m = new ArrayList<>();
     for (Volume vol : volumes) {
       String path = switch (vol.getName()) {
@@ -102,7 +121,8 @@ public final class PodSpecs {
         case "prior-job" -> TrainerConfigMap.PRIOR_JOB_MOUNT;
         default -> "/tmp";
       };
-      boolean readOnly = vol.getName().equals("data") || vol.getName().equals("config") || vol.getName().equals("prior-job");
+      boolean readOnly = vol.getName().equals("data") || vol.getName().equals("config") || vol.getName().equals("prior-job")
+          || (workspaceReadOnly && vol.getName().equals("workspace"));
       m.add(new VolumeMountBuilder().withName(vol.getName()).withMountPath(path).withReadOnly(readOnly).build());
     }
     return m;

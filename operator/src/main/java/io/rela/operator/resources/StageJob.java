@@ -101,11 +101,13 @@ public final class StageJob {
               case EMBED -> 1;
               case TRAIN -> Integer.MAX_VALUE;
               case EVAL -> 0;
-            }))
+            }, kind == Kind.EMBED ? shards : 1))
             // the trainer's last words (a bad-input or divergence message) become the pod's termination message
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .withSecurityContext(PodSpecs.containerSecurityContext())
-            .withVolumeMounts(PodSpecs.mounts(volumes))
+            // embedding pods write only the shared cache claim when there is one: the job's
+            // ReadWriteOnce workspace is theirs to read
+            .withVolumeMounts(PodSpecs.mounts(volumes, kind == Kind.EMBED && PriorCache.shared(job)))
             .build())
         .endSpec()
         .endTemplate()

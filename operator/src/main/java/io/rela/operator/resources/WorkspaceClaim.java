@@ -20,11 +20,20 @@ public final class WorkspaceClaim {
     return job.getSpec().workspace == null || job.getSpec().workspace.claimName == null;
   }
 
+  /** Kept across the job's deletion: no owner reference, so the garbage collector leaves it. */
+  public static boolean retained(ReLATrainingJob job) {
+    return owned(job) && job.getSpec().workspace != null && Boolean.TRUE.equals(job.getSpec().workspace.retain);
+  }
+
   public static PersistentVolumeClaim desired(ReLATrainingJob job) {
     var ws = job.getSpec().workspace;
     String size = ws != null && ws.size != null ? ws.size : "10Gi";
+    var meta = Labels.metadata(job, name(job), Map.of());
+    if (retained(job)) {
+      meta.setOwnerReferences(null);
+    }
     return new PersistentVolumeClaimBuilder()
-        .withMetadata(Labels.metadata(job, name(job), Map.of()))
+        .withMetadata(meta)
         .withNewSpec()
         .withAccessModes("ReadWriteOnce")
         .withStorageClassName(ws != null ? ws.storageClassName : null)

@@ -12,6 +12,8 @@ public final class Conditions {
   public static final String PROGRESSING = "Progressing";
   public static final String FAILED = "Failed";
   public static final String SUSPENDED = "Suspended";
+  /** Present (True) only while the last reconciliation threw; the next good one removes it. */
+  public static final String RECONCILE_ERROR = "ReconcileError";
 
   /** Reasons a person can act on. */
   public static final class Reason {
@@ -32,6 +34,10 @@ public final class Conditions {
     public static final String CONTAINER_CONFIG = "ContainerConfigError";
     /** A pod fits no node (GPUs, memory, selectors): the scheduler's message says why. */
     public static final String UNSCHEDULABLE = "Unschedulable";
+    /** An object with one of the job's derived names belongs to something else. */
+    public static final String NAME_CONFLICT = "NameConflict";
+    /** A Failed job retried by its rela.io/retry annotation. */
+    public static final String RETRYING = "Retrying";
     /** The trainer refused its input (exit 2): a file or field it names. */
     public static final String INVALID_INPUT = "InvalidInput";
     /** Training diverged (exit 3): NaN or infinite loss. */

@@ -25,6 +25,7 @@ public final class StatusAggregator {
     s.results = o.stage() == Stage.Succeeded ? results(o.progress(), prev.results) : prev.results;
     boolean started = o.stage() != Stage.Pending;
     s.startTime = prev.startTime != null ? prev.startTime : (started ? now : null);
+    s.retriedFor = prev.retriedFor;
     s.completionTime = o.stage().isFinal() ? (prev.completionTime != null ? prev.completionTime : now) : null;
     s.conditions = conditions(prev.conditions == null ? List.of() : prev.conditions, o, s, now);
     return s;

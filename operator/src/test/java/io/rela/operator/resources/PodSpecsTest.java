@@ -113,6 +113,29 @@ class PodSpecsTest {
         .containsEntry(PodSpecs.GPU_RESOURCE, new Quantity("8"));
     assertThat(eval.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits())
         .doesNotContainKey(PodSpecs.GPU_RESOURCE);
+    // the eight embedding pods together ask for what the training pod asks for: one node's worth
+    var embedLimits = embed.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits();
+    var trainLimits = train.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits();
+    assertThat(embedLimits.get("cpu").getNumericalAmount().multiply(java.math.BigDecimal.valueOf(parallel)))
+        .isLessThanOrEqualTo(trainLimits.get("cpu").getNumericalAmount());
+    assertThat(embedLimits.get("memory").getNumericalAmount().multiply(java.math.BigDecimal.valueOf(parallel)))
+        .isLessThanOrEqualTo(trainLimits.get("memory").getNumericalAmount());
+    assertThat(embedLimits).containsEntry("cpu", new Quantity("4000m")).containsEntry("memory", new Quantity("16384Mi"));
+    // they write the shared cache claim, and only read the ReadWriteOnce workspace
+    var mounts = embed.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts();
+    assertThat(mounts).anySatisfy(m -> {
+      assertThat(m.getName()).isEqualTo("workspace");
+      assertThat(m.getReadOnly()).isTrue();
+    });
+    assertThat(mounts).anySatisfy(m -> {
+      assertThat(m.getName()).isEqualTo("prior-cache");
+      assertThat(m.getReadOnly()).isFalse();
+    });
+    assertThat(train.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
+        .anySatisfy(m -> {
+          assertThat(m.getName()).isEqualTo("workspace");
+          assertThat(m.getReadOnly()).isFalse();
+        });
   }
 
   @Test

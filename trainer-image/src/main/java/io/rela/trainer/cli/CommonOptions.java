@@ -26,7 +26,12 @@ final class CommonOptions {
     if (!quiet) {
       p.add(new ConsoleSink(System.out));
     }
-    p.add(new JsonLinesSink(ws.progressLog()));
+    try {
+      p.add(new JsonLinesSink(ws.progressLog()));
+    } catch (java.io.UncheckedIOException e) {
+      // embedding pods see the job's workspace read-only and write only the shared cache
+      System.out.println("workspace " + ws.root() + " is not writable here (" + e.getCause().getMessage() + "): no progress log in it");
+    }
     int port = metricsPort != 0 ? metricsPort : (configuredPort == null ? 0 : configuredPort);
     if (port > 0) {
       PrometheusSink prom = new PrometheusSink(job, port);

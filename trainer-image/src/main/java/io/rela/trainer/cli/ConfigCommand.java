@@ -26,9 +26,12 @@ abstract class ConfigCommand implements Callable<Integer> {
     if (cfg.progressConfigMap == null || cfg.progressConfigMap.isBlank()) {
       return null;
     }
-    var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
-    return new io.rela.trainer.progress.ConfigMapSink(client, cfg.namespace, cfg.progressConfigMap,
-        io.rela.trainer.progress.ConfigMapSink.DEFAULT_INTERVAL_MS, System::currentTimeMillis);
+    // no client-side retries: the sink backs off itself, on its own thread, and an attempt
+    // against an unreachable API server gives up within seconds
+    var config = new io.fabric8.kubernetes.client.ConfigBuilder().withRequestRetryBackoffLimit(0)
+        .withConnectionTimeout(5_000).withRequestTimeout(10_000).build();
+    var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+    return new io.rela.trainer.progress.ConfigMapSink(client, cfg.namespace, cfg.progressConfigMap);
   }
 
   @Override

@@ -31,10 +31,21 @@ public final class Progress implements AutoCloseable {
     }
   }
 
+  /** Closes every sink; the first failure (results that could not be written) is rethrown after. */
   @Override
   public void close() {
+    RuntimeException first = null;
     for (ProgressSink s : sinks) {
-      s.close();
+      try {
+        s.close();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 }
