@@ -27,6 +27,10 @@ public final class EventRecorder {
     emit(job, "Warning", reason, message);
   }
 
+  public void emit(ReLATrainingJob job, boolean warning, String reason, String message) {
+    emit(job, warning ? "Warning" : "Normal", reason, message);
+  }
+
   private void emit(ReLATrainingJob job, String type, String reason, String message) {
     String now = Instant.now().toString();
     try {

@@ -68,7 +68,7 @@ class ArgoCdHealthTest {
     ProgressReport r = new ProgressReport();
     r.epoch = 3;
     r.totalEpochs = 10;
-    r.phase = "BYOL";
+    r.phase = io.rela.api.contract.TrainingPhase.BYOL;
     r.linearProbeAccuracy = 0.9;
     ReLATrainingJobStatus s = StatusAggregator.aggregate(null, new Observation(2, stage, reason, message, r, null), "T");
     j.setStatus(s);

@@ -78,10 +78,10 @@ class ReconcilerApiServerTest {
 
   private static ProgressReport report(int epoch, String phase) {
     ProgressReport r = new ProgressReport();
-    r.stage = "Training";
+    r.stage = io.rela.api.contract.TrainerStage.Training;
     r.epoch = epoch;
     r.totalEpochs = 10;
-    r.phase = phase;
+    r.phase = io.rela.api.contract.TrainingPhase.valueOf(phase);
     r.subsetRatio = 0.5;
     r.loss = -0.6123;
     r.samplesSeen = 3000L * epoch;
@@ -133,7 +133,7 @@ class ReconcilerApiServerTest {
     op.awaitBatchJob(ns, name + "-eval");
     op.awaitJob(ns, name, x -> x.getStatus().stage == Stage.Evaluating);
     ProgressReport done = report(10, "BYOL");
-    done.stage = "Done";
+    done.stage = io.rela.api.contract.TrainerStage.Done;
     done.linearProbeAccuracy = 0.8734;
     done.randomBaselineAccuracy = 0.7811;
     done.knnAccuracy = 0.8512;
@@ -241,7 +241,7 @@ class ReconcilerApiServerTest {
     op.completeJob(ns, "source-train");
     op.awaitBatchJob(ns, "source-eval");
     ProgressReport done = report(10, "BYOL");
-    done.stage = "Done";
+    done.stage = io.rela.api.contract.TrainerStage.Done;
     done.linearProbeAccuracy = 0.8;
     done.checkpoint = "/workspace/checkpoints/checkpoint-epoch-000010.bin";
     writeProgress(ns, "source", done);

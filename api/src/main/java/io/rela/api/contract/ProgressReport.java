@@ -14,12 +14,11 @@ public class ProgressReport {
 
   public static final String CONFIG_MAP_KEY = "progress.json";
 
-  /** Trainer stage: Embedding, Training, Evaluating, Done. */
-  public String stage;
+  /** What the trainer is doing. */
+  public TrainerStage stage;
   public Integer epoch;
   public Integer totalEpochs;
-  /** ReLA or BYOL. */
-  public String phase;
+  public TrainingPhase phase;
   public Integer switchedAtEpoch;
   public Long switchedAtStep;
   public Double subsetRatio;

@@ -67,7 +67,7 @@ public final class StatusAggregator {
     p.epoch = r.epoch;
     p.totalEpochs = r.totalEpochs;
     p.epochOfTotal = r.epoch + "/" + r.totalEpochs;
-    p.phase = r.phase;
+    p.phase = r.phase == null ? null : r.phase.name();
     p.switchedAtEpoch = r.switchedAtEpoch;
     p.subsetRatio = r.subsetRatio;
     p.samplesSeen = r.samplesSeen;

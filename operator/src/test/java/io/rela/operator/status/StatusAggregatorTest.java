@@ -13,7 +13,7 @@ class StatusAggregatorTest {
     ProgressReport r = new ProgressReport();
     r.epoch = 4;
     r.totalEpochs = 20;
-    r.phase = "ReLA";
+    r.phase = io.rela.api.contract.TrainingPhase.ReLA;
     r.loss = 0.412345678;
     r.samplesPerSecond = 812.345;
     return r;

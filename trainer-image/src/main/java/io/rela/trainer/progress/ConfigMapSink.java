@@ -48,7 +48,7 @@ public final class ConfigMapSink implements ProgressSink {
   private final Thread thread;
   private ProgressReport pending;
   private boolean urgent;
-  private String lastStage;
+  private io.rela.api.contract.TrainerStage lastStage;
   private long lastWrite = Long.MIN_VALUE / 2;
   private long backoffMs;
   private boolean closing;
@@ -83,7 +83,7 @@ public final class ConfigMapSink implements ProgressSink {
   public void report(ProgressReport r) {
     synchronized (lock) {
       boolean important = Boolean.TRUE.equals(r.epochEnd) || r.linearProbeAccuracy != null
-          || (r.stage != null && !r.stage.equals(lastStage));
+          || (r.stage != null && r.stage != lastStage);
       lastStage = r.stage;
       pending = r;
       urgent |= important;

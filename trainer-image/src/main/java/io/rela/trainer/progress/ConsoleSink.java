@@ -27,7 +27,7 @@ public final class ConsoleSink implements ProgressSink {
 
   static String format(ProgressReport r) {
     String skipped = r.skippedImages != null && r.skippedImages > 0 ? " skipped-images=" + r.skippedImages : "";
-    if (!"Training".equals(r.stage)) {
+    if (r.stage != io.rela.api.contract.TrainerStage.Training) {
       return "[" + r.stage + "]" + skipped;
     }
     int epoch = r.epoch == null ? 0 : r.epoch;

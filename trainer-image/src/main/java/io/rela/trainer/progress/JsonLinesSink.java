@@ -15,7 +15,7 @@ public final class JsonLinesSink implements ProgressSink {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final BufferedWriter out;
-  private String lastStage;
+  private io.rela.api.contract.TrainerStage lastStage;
 
   public JsonLinesSink(Path file) {
     try {
@@ -28,7 +28,7 @@ public final class JsonLinesSink implements ProgressSink {
 
   @Override
   public synchronized void report(ProgressReport r) {
-    boolean stageChange = r.stage != null && !r.stage.equals(lastStage);
+    boolean stageChange = r.stage != null && r.stage != lastStage;
     lastStage = r.stage;
     if (!Boolean.TRUE.equals(r.epochEnd) && !stageChange && r.linearProbeAccuracy == null) {
       return;

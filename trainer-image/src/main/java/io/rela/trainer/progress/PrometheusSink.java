@@ -56,8 +56,8 @@ public final class PrometheusSink implements ProgressSink {
     set(eta, r.etaSeconds);
     set(accuracy, r.linearProbeAccuracy);
     if (r.phase != null) {
-      phase.labelValues(job, "ReLA").set("ReLA".equals(r.phase) ? 1 : 0);
-      phase.labelValues(job, "BYOL").set("BYOL".equals(r.phase) ? 1 : 0);
+      phase.labelValues(job, "ReLA").set(r.phase == io.rela.api.contract.TrainingPhase.ReLA ? 1 : 0);
+      phase.labelValues(job, "BYOL").set(r.phase == io.rela.api.contract.TrainingPhase.BYOL ? 1 : 0);
     }
     if (r.samplesSeen != null && r.samplesSeen > samplesSeen) {
       samples.labelValues(job).inc(r.samplesSeen - samplesSeen);

@@ -73,7 +73,7 @@ public final class ReportWriter {
       sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n", x, top + ph + 16, e.epoch));
       if (e.phase != null) {
         sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", x, yl,
-            "ReLA".equals(e.phase) ? "#d62728" : "#1f77b4"));
+            e.phase == io.rela.api.contract.TrainingPhase.ReLA ? "#d62728" : "#1f77b4"));
       }
     }
     sb.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\"/>%n", loss));

@@ -106,7 +106,7 @@ public final class Stages implements AutoCloseable {
     EmbeddingCache cache = new EmbeddingCache(ws.priorCache());
     String key = cacheKey();
     ProgressReport r = progress.current();
-    r.stage = "Embedding";
+    r.stage = io.rela.api.contract.TrainerStage.Embedding;
     r.priorCacheKey = key;
     if (cache.hasShard(key, shard, shards)) {
       log.println("prior cache hit: " + key + " shard " + shard + "/" + shards + " already embedded; skipping the pass");
@@ -177,7 +177,7 @@ public final class Stages implements AutoCloseable {
     log.printf("targets: %d x %d from prior dimension %d (streamed PCA + standardisation, %.1f s)%n", targets.n(),
         targets.k(), priorDim, (System.nanoTime() - t0) / 1e9);
     ProgressReport r = progress.current();
-    r.stage = "Training";
+    r.stage = io.rela.api.contract.TrainerStage.Training;
     r.priorCacheKey = key;
     r.priorDimension = priorDim;
     r.priorSamples = targets.n();
@@ -202,7 +202,7 @@ public final class Stages implements AutoCloseable {
     Checkpoint.Loaded ckpt = Checkpoint.newestValid(ws.checkpoints(), log::println)
         .orElseThrow(() -> new BadInputException(ws.checkpoints() + ": no valid checkpoint to evaluate; run the train stage first"));
     ProgressReport r = progress.current();
-    r.stage = "Evaluating";
+    r.stage = io.rela.api.contract.TrainerStage.Evaluating;
     report(r);
     EvalSettings e = s.evaluation();
     ImageDataset probeTrain = e.maxSamples() == null ? trainData() : split(s.data().trainPath(), Split.TRAIN, e.maxSamples());
@@ -238,7 +238,7 @@ public final class Stages implements AutoCloseable {
     r.samplesProcessed = ckpt.meta.samplesSeen();
     r.fullDataEquivalentEpochs = (double) ckpt.meta.samplesSeen() / trainData().size();
     r.switchedAtEpoch = ckpt.meta.switchState().switchEpoch() >= 0 ? ckpt.meta.switchState().switchEpoch() : null;
-    r.stage = "Done";
+    r.stage = io.rela.api.contract.TrainerStage.Done;
     report(r);
     return r;
   }

@@ -161,10 +161,10 @@ public final class Training {
   private ProgressReport report(int epoch, SwitchRule rule, long step, long samplesSeen, double loss, long started,
       long samplesAtStart, boolean epochEnd, Double onlineAccuracy) {
     ProgressReport r = progress.current();
-    r.stage = "Training";
+    r.stage = io.rela.api.contract.TrainerStage.Training;
     r.epoch = epoch;
     r.totalEpochs = s.training().epochs();
-    r.phase = rule.inReLA() ? "ReLA" : "BYOL";
+    r.phase = rule.inReLA() ? io.rela.api.contract.TrainingPhase.ReLA : io.rela.api.contract.TrainingPhase.BYOL;
     r.switchedAtEpoch = rule.switchEpoch() >= 0 ? rule.switchEpoch() : null;
     r.switchedAtStep = rule.switchStep() >= 0 ? rule.switchStep() : null;
     r.subsetRatio = s.rela().dataRatio();

@@ -21,7 +21,7 @@ class ConfigMapSinkTest {
 
   private static ProgressReport step(long step) {
     ProgressReport r = new ProgressReport();
-    r.stage = "Training";
+    r.stage = io.rela.api.contract.TrainerStage.Training;
     r.step = step;
     return r;
   }
@@ -108,7 +108,7 @@ class ConfigMapSinkTest {
         }
         assertThat(slowest).as("training goes on while the API server is away").isLessThan(Duration.ofMillis(50).toNanos());
         ProgressReport results = step(100);
-        results.stage = "Evaluating";
+        results.stage = io.rela.api.contract.TrainerStage.Evaluating;
         results.linearProbeAccuracy = 0.81;
         real.report(results);
         long t0 = System.nanoTime();

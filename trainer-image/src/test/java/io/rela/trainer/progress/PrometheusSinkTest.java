@@ -17,7 +17,7 @@ class PrometheusSinkTest {
       ProgressReport r = new ProgressReport();
       r.epoch = 3;
       r.totalEpochs = 10;
-      r.phase = "BYOL";
+      r.phase = io.rela.api.contract.TrainingPhase.BYOL;
       r.subsetRatio = 0.5;
       r.samplesSeen = 1280L;
       r.loss = -0.75;

@@ -1,0 +1,143 @@
+package io.rela.operator;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.rela.api.ReLATrainingJob;
+import io.rela.api.contract.ProgressReport;
+import io.rela.api.spec.PriorType;
+import io.rela.operator.plan.Observed;
+import io.rela.operator.resources.Labels;
+import io.rela.operator.resources.PriorCache;
+import io.rela.operator.resources.ProgressConfigMap;
+import io.rela.operator.resources.StageJob;
+import io.rela.operator.resources.TrainerConfigMap;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's eyes: the informers it watches through, and what one job looks like in them.
+ * Reads caches only, never the API server.
+ */
+final class Observer {
+
+  private static final String PRIOR_REF_INDEX = "prior-job-ref";
+  private static final String PRIOR_SOURCES = "prior-source-jobs";
+
+  private Observer() {}
+
+  /** Owned Jobs, ConfigMaps and pods by the job label; source jobs of Job priors through an index. */
+  static List<EventSource<?, ReLATrainingJob>> eventSources(EventSourceContext<ReLATrainingJob> ctx) {
+    // a Job prior's source job wakes the jobs waiting on it: the primary cache is indexed by
+    // the jobRef each job names, and a source job's change maps through that index
+    var primaries = ctx.getPrimaryCache();
+    primaries.addIndexer(PRIOR_REF_INDEX, j -> j.getSpec() != null && j.getSpec().prior != null
+        && j.getSpec().prior.type == PriorType.Job && j.getSpec().prior.jobRef != null
+        ? List.of(j.getMetadata().getNamespace() + "/" + j.getSpec().prior.jobRef.name) : List.of());
+    InformerEventSource<ReLATrainingJob, ReLATrainingJob> sources = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(ReLATrainingJob.class, ReLATrainingJob.class)
+            .withName(PRIOR_SOURCES)
+            .withSecondaryToPrimaryMapper(src -> primaries.byIndex(PRIOR_REF_INDEX,
+                    src.getMetadata().getNamespace() + "/" + src.getMetadata().getName()).stream()
+                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+            .build(), ctx);
+    return List.of(
+        informer(ctx, Job.class, Labels.MANAGED_BY + "=" + Labels.MANAGER),
+        informer(ctx, ConfigMap.class, Labels.MANAGED_BY + "=" + Labels.MANAGER),
+        informer(ctx, Pod.class, Labels.JOB),
+        sources);
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, ReLATrainingJob> informer(
+      EventSourceContext<ReLATrainingJob> ctx, Class<R> type, String selector) {
+    SecondaryToPrimaryMapper<R> byLabel = r -> {
+      String job = r.getMetadata().getLabels() == null ? null : r.getMetadata().getLabels().get(Labels.JOB);
+      return job == null ? Set.of() : Set.of(new ResourceID(job, r.getMetadata().getNamespace()));
+    };
+    return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, ReLATrainingJob.class)
+        .withLabelSelector(selector)
+        .withSecondaryToPrimaryMapper(byLabel)
+        .build(), ctx);
+  }
+
+  @SuppressWarnings("unchecked")
+  static InformerEventSource<Job, ReLATrainingJob> jobCache(Context<ReLATrainingJob> ctx) {
+    return (InformerEventSource<Job, ReLATrainingJob>) ctx.eventSourceRetriever().getEventSourceFor(Job.class);
+  }
+
+  /**
+   * What the caches hold for {@code job}: only objects it controls (by owner UID; pods by their
+   * Job's UID), skipping Jobs deleted for a retry ({@code retired}).
+   */
+  static Observed observe(ReLATrainingJob job, Context<ReLATrainingJob> ctx, Map<String, Instant> retired, Instant now) {
+    retired.values().removeIf(t -> t.isBefore(now.minus(Duration.ofMinutes(10))));
+    Map<StageJob.Kind, Job> jobs = new EnumMap<>(StageJob.Kind.class);
+    Map<String, StageJob.Kind> byName = new HashMap<>();
+    for (StageJob.Kind k : StageJob.Kind.values()) {
+      byName.put(StageJob.name(job, k), k);
+    }
+    String conflict = null;
+    Set<String> jobUids = new HashSet<>();
+    for (Job j : ctx.getSecondaryResources(Job.class)) {
+      StageJob.Kind k = byName.get(j.getMetadata().getName());
+      if (k == null || retired.containsKey(j.getMetadata().getUid())) {
+        continue;
+      }
+      if (OwnedResources.controlledBy(j, job)) {
+        jobs.put(k, j);
+        jobUids.add(j.getMetadata().getUid());
+      } else {
+        // e.g. a Job of an earlier job with this name that the garbage collector has not removed yet
+        conflict = "Job " + j.getMetadata().getName();
+      }
+    }
+    Map<StageJob.Kind, List<Pod>> pods = new EnumMap<>(StageJob.Kind.class);
+    Map<String, List<Pod>> podsByStage = ctx.getSecondaryResources(Pod.class).stream()
+        .filter(p -> p.getMetadata().getLabels() != null
+            && jobUids.contains(p.getMetadata().getLabels().get("batch.kubernetes.io/controller-uid")))
+        .collect(Collectors.groupingBy(p -> p.getMetadata().getLabels().getOrDefault(Labels.STAGE, "")));
+    for (StageJob.Kind k : StageJob.Kind.values()) {
+      pods.put(k, podsByStage.getOrDefault(k.command, List.of()));
+    }
+    ConfigMap config = null;
+    ProgressReport progress = null;
+    for (ConfigMap cm : ctx.getSecondaryResources(ConfigMap.class)) {
+      if (!OwnedResources.controlledBy(cm, job)) {
+        continue;
+      }
+      if (cm.getMetadata().getName().equals(TrainerConfigMap.name(job))) {
+        config = cm;
+      } else if (cm.getMetadata().getName().equals(ProgressConfigMap.name(job))) {
+        progress = ProgressConfigMap.read(cm).orElse(null);
+      }
+    }
+    ReLATrainingJob priorSource = null;
+    var spec = job.getSpec();
+    if (spec.prior != null && spec.prior.type == PriorType.Job && spec.prior.jobRef != null) {
+      @SuppressWarnings("unchecked")
+      InformerEventSource<ReLATrainingJob, ReLATrainingJob> sources = (InformerEventSource<ReLATrainingJob, ReLATrainingJob>)
+          ctx.eventSourceRetriever().getEventSourceFor(ReLATrainingJob.class, PRIOR_SOURCES);
+      priorSource = sources.get(new ResourceID(spec.prior.jobRef.name, job.getMetadata().getNamespace())).orElse(null);
+    }
+    @SuppressWarnings("unchecked")
+    InformerEventSource<ConfigMap, ReLATrainingJob> configMaps =
+        (InformerEventSource<ConfigMap, ReLATrainingJob>) ctx.eventSourceRetriever().getEventSourceFor(ConfigMap.class);
+    ConfigMap cacheIndex = configMaps.get(new ResourceID(PriorCache.INDEX_CONFIG_MAP, job.getMetadata().getNamespace())).orElse(null);
+    return new Observed(job, jobs, pods, config, progress, conflict, priorSource, cacheIndex, now);
+  }
+}

@@ -1,0 +1,288 @@
+package io.rela.operator.plan;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.rela.api.ReLATrainingJob;
+import io.rela.api.contract.ProgressReport;
+import io.rela.api.contract.TrainerConfig;
+import io.rela.api.spec.PriorType;
+import io.rela.api.spec.Schedule;
+import io.rela.api.status.PriorStatus;
+import io.rela.api.status.ReLATrainingJobStatus;
+import io.rela.api.status.Stage;
+import io.rela.operator.OperatorSettings;
+import io.rela.operator.resources.Labels;
+import io.rela.operator.resources.PriorCache;
+import io.rela.operator.resources.StageJob;
+import io.rela.operator.resources.TrainerConfigMap;
+import io.rela.operator.resources.WorkspaceClaim;
+import io.rela.operator.status.Conditions.Reason;
+import io.rela.operator.status.Observation;
+import io.rela.operator.status.StageState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The operator's decisions, as a pure function of what was observed: which stage the job is
+ * in, which objects to create, suspend, resume, limit or delete, which Events to send, what
+ * the status says and when to look again. No I/O: the reconciler observes and applies.
+ */
+public final class StagePlanner {
+
+  /** Set (or change) this annotation on a Failed job to run its failed stage again. */
+  public static final String RETRY_ANNOTATION = "rela.io/retry";
+  /** How soon to look again while another object holds one of the job's names. */
+  static final Duration CONFLICT_RECHECK = Duration.ofSeconds(10);
+  /** How soon to look again after a retry deleted the failed stage's Jobs. */
+  static final Duration RETRY_RECHECK = Duration.ofSeconds(2);
+
+  private final OperatorSettings settings;
+
+  public StagePlanner(OperatorSettings settings) {
+    this.settings = settings;
+  }
+
+  /** Collects one plan's actions and events. */
+  private static final class Draft {
+    final List<Action> actions = new ArrayList<>();
+    final List<Plan.Event> events = new ArrayList<>();
+
+    Plan done(Observation o) {
+      return done(o, null, null);
+    }
+
+    Plan done(Observation o, Duration recheck, String retriedFor) {
+      return new Plan(List.copyOf(actions), List.copyOf(events), o, recheck, retriedFor);
+    }
+  }
+
+  public Plan plan(Observed seen) {
+    ReLATrainingJob job = seen.job();
+    if (seen.conflict() != null) {
+      return conflict(job, seen.conflict());
+    }
+    long gen = generation(job);
+    Draft d = new Draft();
+    ReLATrainingJobStatus status = job.getStatus();
+    PriorStatus prior = priorStatus(job, seen);
+    if (status != null && status.stage != null && status.stage.isFinal()) {
+      String retry = job.getMetadata().getAnnotations() == null ? null : job.getMetadata().getAnnotations().get(RETRY_ANNOTATION);
+      if (status.stage == Stage.Failed && retry != null && !retry.equals(status.retriedFor)) {
+        return retry(d, seen, retry, gen, prior);
+      }
+      return d.done(new Observation(gen, status.stage, reasonOf(status), messageOf(status), seen.progress(), prior));
+    }
+    // a Job prior needs its source job finished (its changes wake this job through an index)
+    String priorClaim = null;
+    String priorCheckpoint = null;
+    String priorJobUid = null;
+    if (job.getSpec().prior != null && job.getSpec().prior.type == PriorType.Job) {
+      String ref = job.getSpec().prior.jobRef.name;
+      ReLATrainingJob source = seen.priorSource();
+      if (source == null || source.getStatus() == null || source.getStatus().stage != Stage.Succeeded
+          || source.getStatus().results == null || source.getStatus().results.checkpoint == null) {
+        return d.done(new Observation(gen, Stage.Pending, Reason.PRIOR_JOB_NOT_READY,
+            "Waiting for ReLATrainingJob " + ref + " to succeed: its trained backbone is this job's prior.", seen.progress(), prior));
+      }
+      priorClaim = WorkspaceClaim.name(source);
+      priorJobUid = source.getMetadata().getUid();
+      priorCheckpoint = source.getStatus().results.checkpoint
+          .replaceFirst("^" + TrainerConfigMap.WORKSPACE_MOUNT, TrainerConfigMap.PRIOR_JOB_MOUNT);
+    }
+    String cacheKey = PriorCache.shared(job) ? PriorCache.key(job) : null;
+    TrainerConfig config = TrainerConfigMap.render(job, priorCheckpoint, priorJobUid, settings.trainerMetricsPort());
+    refuseSpecChangeWhileRunning(d, job, seen, gen);
+
+    Duration grace = job.getSpec().imagePullGracePeriodSeconds == null ? StageState.DEFAULT_START_GRACE
+        : Duration.ofSeconds(job.getSpec().imagePullGracePeriodSeconds);
+    StageState embed = StageState.of(seen.jobs().get(StageJob.Kind.EMBED), seen.pods(StageJob.Kind.EMBED), seen.now(), grace);
+    StageState train = StageState.of(seen.jobs().get(StageJob.Kind.TRAIN), seen.pods(StageJob.Kind.TRAIN), seen.now(), grace);
+    StageState eval = StageState.of(seen.jobs().get(StageJob.Kind.EVAL), seen.pods(StageJob.Kind.EVAL), seen.now(), grace);
+    // a later stage's Job means the earlier stages are done, even once ttlSecondsAfterFinished
+    // has removed their Jobs; and the cache index is only consulted before training starts
+    boolean trainStarted = !train.is(StageState.Phase.ABSENT) || !eval.is(StageState.Phase.ABSENT);
+    // plain BYOL (schedule None) never uses the prior's targets: no embedding stage at all
+    Schedule schedule = job.getSpec().rela.schedule;
+    boolean usesTargets = schedule == null || schedule.usesPriorTargets();
+    boolean cacheHit = usesTargets && cacheKey != null && embed.is(StageState.Phase.ABSENT) && !trainStarted
+        && cacheHolds(seen, cacheKey);
+    Stages ctx = new Stages(seen, config, priorClaim, gen, prior);
+    if (usesTargets && !cacheHit && !trainStarted && !embed.is(StageState.Phase.SUCCEEDED)) {
+      return stage(d, ctx, StageJob.Kind.EMBED, embed, Stage.Embedding, Reason.EMBEDDING,
+          "Embedding the dataset with the prior (" + shards(job) + " pod(s)).");
+    }
+    if (embed.is(StageState.Phase.SUCCEEDED) && cacheKey != null && !trainStarted && !cacheHolds(seen, cacheKey)) {
+      d.actions.add(new Action.RecordCacheEntry(cacheKey, job.getMetadata().getName() + " " + job.getSpec().prior.cacheClaimName));
+    }
+    if (!train.is(StageState.Phase.SUCCEEDED) && eval.is(StageState.Phase.ABSENT)) {
+      if (cacheHit) {
+        d.events.add(new Plan.Event(false, Reason.PRIOR_CACHE_HIT,
+            "Prior embedding " + cacheKey + " is already in the cache; skipping the embedding stage."));
+      }
+      return stage(d, ctx, StageJob.Kind.TRAIN, train, Stage.Training, Reason.TRAINING,
+          "Training with ReLA then BYOL; progress in status.progress.");
+    }
+    if (!eval.is(StageState.Phase.SUCCEEDED)) {
+      return stage(d, ctx, StageJob.Kind.EVAL, eval, Stage.Evaluating, Reason.EVALUATING,
+          "Evaluating the trained backbone with a linear probe.");
+    }
+    return d.done(new Observation(gen, Stage.Succeeded, Reason.SUCCEEDED, "The run finished and was evaluated.", seen.progress(), prior));
+  }
+
+  /** What every stage decision needs besides the stage's own state. */
+  private record Stages(Observed seen, TrainerConfig config, String priorClaim, long gen, PriorStatus prior) {}
+
+  /** Drives one stage's Job: create it, follow suspend and Kueue, report what stops it. */
+  private Plan stage(Draft d, Stages c, StageJob.Kind kind, StageState state, Stage running, String reason, String message) {
+    ReLATrainingJob job = c.seen().job();
+    boolean suspend = Boolean.TRUE.equals(job.getSpec().suspend);
+    switch (state.phase()) {
+      case FAILED:
+        stopIfRunning(d, kind, c.seen().jobs().get(kind), state, c.seen().pods(kind));
+        return d.done(new Observation(c.gen(), Stage.Failed, state.reason(), state.message(), c.seen().progress(), c.prior()));
+      case STALLED:
+        if (!suspend) {
+          return d.done(new Observation(c.gen(), running, state.reason(), state.message(), c.seen().progress(), c.prior()),
+              state.recheckIn(), null);
+        }
+        d.actions.add(new Action.SetSuspend(kind, true));
+        break;
+      case ABSENT:
+        // the config is frozen from the first training pod on: a refused spec change never reaches a pod
+        boolean trainingStarted = c.seen().jobs().containsKey(StageJob.Kind.TRAIN) || c.seen().jobs().containsKey(StageJob.Kind.EVAL);
+        d.actions.add(new Action.EnsureSupporting(c.config(), trainingStarted));
+        d.actions.add(new Action.CreateStageJob(kind, StageJob.desired(job, kind, settings, c.priorClaim())));
+        break;
+      case SUSPENDED:
+        if (!suspend && !Labels.queuedByKueue(job)) {
+          d.actions.add(new Action.SetSuspend(kind, false));
+          d.events.add(new Plan.Event(false, "Resumed", StageJob.name(job, kind) + " resumed; training continues from its last checkpoint."));
+          return d.done(new Observation(c.gen(), running, reason, message, c.seen().progress(), c.prior()));
+        }
+        break;
+      case ACTIVE:
+        if (suspend) {
+          d.actions.add(new Action.SetSuspend(kind, true));
+        }
+        break;
+      default:
+        break;
+    }
+    if (suspend) {
+      return d.done(new Observation(c.gen(), Stage.Suspended, Reason.SUSPENDED_BY_USER, "spec.suspend is true: "
+          + StageJob.name(job, kind) + " is suspended; set it to false to resume from the last checkpoint.", c.seen().progress(), c.prior()));
+    }
+    if (Labels.queuedByKueue(job) && (state.is(StageState.Phase.SUSPENDED) || state.is(StageState.Phase.ABSENT))) {
+      return d.done(new Observation(c.gen(), Stage.Suspended, Reason.QUEUED, StageJob.name(job, kind)
+          + " waits for Kueue to admit it (queue " + job.getMetadata().getLabels().get(Labels.KUEUE_QUEUE) + ").", c.seen().progress(), c.prior()));
+    }
+    return d.done(new Observation(c.gen(), running, reason, message, c.seen().progress(), c.prior()));
+  }
+
+  /**
+   * A stage the operator failed while its Job still runs. An OOM-killed pod: no more retries
+   * (backoffLimit down to the failures already seen), so the Job fails by itself and keeps the
+   * pod and its logs. An image that never came: the Job is suspended, which deletes its pods so
+   * they free their GPUs, and is kept to describe.
+   */
+  private static void stopIfRunning(Draft d, StageJob.Kind kind, Job stageJob, StageState state, List<Pod> pods) {
+    if (stageJob == null || finished(stageJob) || Boolean.TRUE.equals(stageJob.getSpec().getSuspend())) {
+      return;
+    }
+    if (Reason.OOM_KILLED.equals(state.reason())) {
+      int failedPods = (int) pods.stream().filter(p -> p.getStatus() != null && "Failed".equals(p.getStatus().getPhase())).count();
+      int limit = Math.max(0, failedPods - 1);
+      if (stageJob.getSpec().getBackoffLimit() == null || stageJob.getSpec().getBackoffLimit() > limit) {
+        d.actions.add(new Action.LimitRetries(kind, limit));
+      }
+      return;
+    }
+    d.actions.add(new Action.SetSuspend(kind, true));
+  }
+
+  private static boolean finished(Job j) {
+    return j.getStatus() != null && j.getStatus().getConditions() != null && j.getStatus().getConditions().stream()
+        .anyMatch(c -> "True".equals(c.getStatus()) && ("Failed".equals(c.getType()) || "Complete".equals(c.getType())));
+  }
+
+  /**
+   * A Failed job retried by a new value of the {@value #RETRY_ANNOTATION} annotation: the stage
+   * Jobs that did not complete are deleted (their checkpoints stay on the workspace claim), the
+   * value is recorded in status.retriedFor so it is acted on once, and the next reconciliation
+   * creates the stage again, which resumes from its last checkpoint.
+   */
+  private static Plan retry(Draft d, Observed seen, String value, long gen, PriorStatus prior) {
+    List<String> deleted = new ArrayList<>();
+    for (Job j : seen.jobs().values()) {
+      boolean complete = j.getStatus() != null && j.getStatus().getConditions() != null && j.getStatus().getConditions().stream()
+          .anyMatch(c -> "Complete".equals(c.getType()) && "True".equals(c.getStatus()));
+      if (!complete) {
+        d.actions.add(new Action.DeleteStageJob(j.getMetadata().getName(), j.getMetadata().getUid()));
+        deleted.add(j.getMetadata().getName());
+      }
+    }
+    String message = "Retrying (" + RETRY_ANNOTATION + "=" + value + "): " + (deleted.isEmpty() ? "no stage Job to replace"
+        : "deleted " + String.join(", ", deleted)) + "; the stage starts again from its last checkpoint on the workspace.";
+    d.events.add(new Plan.Event(false, Reason.RETRYING, message));
+    return d.done(new Observation(gen, Stage.Pending, Reason.RETRYING, message, seen.progress(), prior), RETRY_RECHECK, value);
+  }
+
+  /** Nothing is done while another object holds one of the job's names. */
+  public Plan conflict(ReLATrainingJob job, String what) {
+    Stage stage = job.getStatus() != null && job.getStatus().stage != null ? job.getStatus().stage : Stage.Pending;
+    return new Plan(List.of(), List.of(), new Observation(generation(job), stage, Reason.NAME_CONFLICT, what
+        + " already exists and is not controlled by this ReLATrainingJob (owner UID " + job.getMetadata().getUid()
+        + "); the operator does not adopt it and waits. Delete or rename that object, or give the job another name.", null, null),
+        CONFLICT_RECHECK, null);
+  }
+
+  /** Spec changes after training began would silently restart from zero: refuse them, loudly. */
+  private static void refuseSpecChangeWhileRunning(Draft d, ReLATrainingJob job, Observed seen, long gen) {
+    if (seen.config() == null || seen.jobs().get(StageJob.Kind.TRAIN) == null) {
+      return;
+    }
+    String running = seen.config().getMetadata().getAnnotations() == null ? null
+        : seen.config().getMetadata().getAnnotations().get(TrainerConfigMap.SPEC_HASH);
+    boolean changed = running != null && !running.equals(TrainerConfigMap.specHash(job.getSpec()));
+    boolean newGeneration = job.getStatus() == null || job.getStatus().observedGeneration == null
+        || job.getStatus().observedGeneration != gen;
+    if (changed && newGeneration) {
+      d.events.add(new Plan.Event(true, Reason.SPEC_CHANGE_REFUSED, "The spec changed while training runs; the run keeps the spec"
+          + " it started with (only spec.suspend applies). Delete and re-create the job to train with the new spec."));
+    }
+  }
+
+  /** Whether the prior cache index (read from the ConfigMap informer) lists {@code key}. */
+  private static boolean cacheHolds(Observed seen, String key) {
+    return seen.cacheIndex() != null && seen.cacheIndex().getData() != null && seen.cacheIndex().getData().containsKey(key);
+  }
+
+  static PriorStatus priorStatus(ReLATrainingJob job, Observed seen) {
+    ProgressReport r = seen.progress();
+    PriorStatus p = new PriorStatus();
+    p.cacheKey = r != null && r.priorCacheKey != null ? r.priorCacheKey : (PriorCache.shared(job) ? PriorCache.key(job) : null);
+    if (r != null) {
+      p.dimension = r.priorDimension;
+      p.samples = r.priorSamples;
+    }
+    p.reused = PriorCache.shared(job) ? seen.jobs().get(StageJob.Kind.EMBED) == null && seen.jobs().get(StageJob.Kind.TRAIN) != null : null;
+    return p.cacheKey == null && p.dimension == null ? null : p;
+  }
+
+  private static long generation(ReLATrainingJob job) {
+    return job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
+  }
+
+  private static int shards(ReLATrainingJob job) {
+    return job.getSpec().prior == null || job.getSpec().prior.shards == null ? 1 : job.getSpec().prior.shards;
+  }
+
+  private static String reasonOf(ReLATrainingJobStatus s) {
+    return s.conditions.stream().filter(c -> "Progressing".equals(c.getType())).map(c -> c.getReason()).findFirst().orElse(Reason.SUCCEEDED);
+  }
+
+  private static String messageOf(ReLATrainingJobStatus s) {
+    return s.conditions.stream().filter(c -> "Progressing".equals(c.getType())).map(c -> c.getMessage()).findFirst().orElse("");
+  }
+}

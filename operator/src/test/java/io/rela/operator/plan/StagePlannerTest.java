@@ -1,0 +1,254 @@
+package io.rela.operator.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.rela.api.ReLATrainingJob;
+import io.rela.api.status.ReLATrainingJobStatus;
+import io.rela.api.status.Stage;
+import io.rela.operator.OperatorSettings;
+import io.rela.operator.resources.PriorCache;
+import io.rela.operator.resources.StageJob;
+import io.rela.operator.resources.StageJob.Kind;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The operator's decisions without an API server: each row is a situation (the job's spec and
+ * status, its stage Jobs and pods, the cache index) and what the planner must do about it.
+ */
+class StagePlannerTest {
+
+  private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+  private static final StagePlanner PLANNER = new StagePlanner(OperatorSettings.defaults());
+
+  /** A situation: built up from a plain job with no Jobs yet. */
+  static final class Situation {
+    final ReLATrainingJob job;
+    final Map<Kind, Job> jobs = new EnumMap<>(Kind.class);
+    final Map<Kind, List<Pod>> pods = new EnumMap<>(Kind.class);
+    ConfigMap cacheIndex;
+    String conflict;
+    ReLATrainingJob priorSource;
+
+    Situation(String specYaml) {
+      job = Serialization.unmarshal("""
+          apiVersion: rela.io/v1alpha1
+          kind: ReLATrainingJob
+          metadata: {name: demo, namespace: ml, uid: uid-demo, generation: 1}
+          spec:
+            dataset: {format: FashionMNIST, path: /data/fashion-mnist}
+            model: {backbone: convnet4}
+            training: {epochs: 4}
+          """ + specYaml.indent(2), ReLATrainingJob.class);
+      if (job.getSpec().rela == null) {
+        job.getSpec().rela = new io.rela.api.spec.ReLASpec();
+      }
+    }
+
+    Situation stage(Kind kind, String state) {
+      JobBuilder b = new JobBuilder(StageJob.desired(job, kind, OperatorSettings.defaults(), null));
+      b.editMetadata().withUid("uid-" + kind.command).endMetadata();
+      switch (state) {
+        case "complete" -> b.withNewStatus().addNewCondition().withType("Complete").withStatus("True").endCondition().endStatus();
+        case "failed" -> b.withNewStatus().addNewCondition().withType("Failed").withStatus("True").withReason("BackoffLimitExceeded")
+            .withMessage("Job has reached the specified backoff limit").endCondition().endStatus();
+        case "suspended" -> b.editSpec().withSuspend(true).endSpec().withNewStatus().endStatus();
+        default -> b.editSpec().withSuspend(false).endSpec().withNewStatus().withActive(1).endStatus();
+      }
+      jobs.put(kind, b.build());
+      return this;
+    }
+
+    Situation pod(Kind kind, Consumer<PodBuilder> how) {
+      PodBuilder b = new PodBuilder().withNewMetadata().withName("demo-" + kind.command + "-abcde").withCreationTimestamp(NOW.minusSeconds(600).toString())
+          .endMetadata().withNewSpec().addNewContainer().withName("trainer").withNewResources().addToLimits("memory", new Quantity("4Gi"))
+          .endResources().endContainer().endSpec();
+      how.accept(b);
+      pods.computeIfAbsent(kind, k -> new ArrayList<>()).add(b.build());
+      return this;
+    }
+
+    Situation status(Stage stage, String retriedFor) {
+      job.setStatus(new ReLATrainingJobStatus());
+      job.getStatus().stage = stage;
+      job.getStatus().observedGeneration = 1L;
+      job.getStatus().retriedFor = retriedFor;
+      return this;
+    }
+
+    Situation annotate(String key, String value) {
+      job.getMetadata().setAnnotations(Map.of(key, value));
+      return this;
+    }
+
+    Situation label(String key, String value) {
+      job.getMetadata().setLabels(Map.of(key, value));
+      return this;
+    }
+
+    Situation cached() {
+      cacheIndex = new ConfigMapBuilder().withNewMetadata().withName(PriorCache.INDEX_CONFIG_MAP).endMetadata()
+          .addToData(PriorCache.key(job), "other prior-cache").build();
+      return this;
+    }
+
+    Observed observed() {
+      return new Observed(job, jobs, pods, null, null, conflict, priorSource, cacheIndex, NOW);
+    }
+  }
+
+  private static Consumer<PodBuilder> terminated(String reason, int exit) {
+    return b -> b.withNewStatus().withPhase("Failed").addNewContainerStatus().withName("trainer").withNewState().withNewTerminated()
+        .withReason(reason).withExitCode(exit).withFinishedAt(NOW.toString()).endTerminated().endState().endContainerStatus().endStatus();
+  }
+
+  private static Consumer<PodBuilder> waiting(String reason) {
+    return b -> b.withNewStatus().withPhase("Pending").withStartTime(NOW.minusSeconds(600).toString()).addNewContainerStatus()
+        .withName("trainer").withImage("rela/trainer:nope").withNewState().withNewWaiting().withReason(reason).withMessage("not found")
+        .endWaiting().endState().endContainerStatus().endStatus();
+  }
+
+  private static final String CACHE = "prior: {cacheClaimName: prior-cache}\n";
+
+  static Stream<Arguments> situations() {
+    return Stream.of(
+        row("a new job, no cache: embed first", new Situation(""),
+            Stage.Embedding, "EmbeddingPrior", "EnsureSupporting CreateStageJob:EMBED", ""),
+        row("a new job, cache miss: embed first", new Situation(CACHE),
+            Stage.Embedding, "EmbeddingPrior", "EnsureSupporting CreateStageJob:EMBED", ""),
+        row("a new job, cache hit: straight to training", new Situation(CACHE).cached(),
+            Stage.Training, "Training", "EnsureSupporting CreateStageJob:TRAIN", "PriorCacheHit"),
+        row("plain BYOL (schedule None): no embedding stage", new Situation("rela: {schedule: None, dataRatio: 1.0}\n"),
+            Stage.Training, "Training", "EnsureSupporting CreateStageJob:TRAIN", ""),
+        row("created suspended", new Situation("suspend: true\n"),
+            Stage.Suspended, "SuspendedByUser", "EnsureSupporting CreateStageJob:EMBED", ""),
+        row("queued by Kueue", new Situation("").label("kueue.x-k8s.io/queue-name", "gpu"),
+            Stage.Suspended, "QueuedByKueue", "EnsureSupporting CreateStageJob:EMBED", ""),
+        row("embedding done with a cache claim: record it, then train", new Situation(CACHE).stage(Kind.EMBED, "complete"),
+            Stage.Training, "Training", "RecordCacheEntry EnsureSupporting CreateStageJob:TRAIN", ""),
+        row("training, then suspend: the Job is suspended", new Situation("suspend: true\n").stage(Kind.EMBED, "complete")
+                .stage(Kind.TRAIN, "active"),
+            Stage.Suspended, "SuspendedByUser", "SetSuspend:TRAIN:true", ""),
+        row("suspended, then resumed: the Job resumes", new Situation("").stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "suspended"),
+            Stage.Training, "Training", "SetSuspend:TRAIN:false", "Resumed"),
+        row("Kueue has not admitted it: the operator does not unsuspend", new Situation("").label("kueue.x-k8s.io/queue-name", "gpu")
+                .stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "suspended"),
+            Stage.Suspended, "QueuedByKueue", "", ""),
+        row("the train Job failed", new Situation("").stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "failed")
+                .pod(Kind.TRAIN, terminated("Error", 1)),
+            Stage.Failed, "StageJobFailed", "", ""),
+        row("the trainer refused its input (exit 2)", new Situation("").stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "failed")
+                .pod(Kind.TRAIN, terminated("Error", 2)),
+            Stage.Failed, "InvalidInput", "", ""),
+        row("OOM-killed while the Job would retry: no more retries", new Situation("").stage(Kind.EMBED, "complete")
+                .stage(Kind.TRAIN, "active").pod(Kind.TRAIN, terminated("OOMKilled", 137)),
+            Stage.Failed, "OOMKilled", "LimitRetries:TRAIN:0", ""),
+        row("an image that never came, past the grace period: suspended", new Situation("").stage(Kind.EMBED, "active")
+                .pod(Kind.EMBED, waiting("ImagePullBackOff")),
+            Stage.Failed, "ImagePullFailed", "SetSuspend:EMBED:true", ""),
+        row("an image pull failing within the grace period: a condition", new Situation("imagePullGracePeriodSeconds: 900\n")
+                .stage(Kind.EMBED, "active").pod(Kind.EMBED, waiting("ErrImagePull")),
+            Stage.Embedding, "ImagePullFailed", "", ""),
+        row("Failed, retry annotation: the failed stage is deleted, the done one kept", new Situation("").stage(Kind.EMBED, "complete")
+                .stage(Kind.TRAIN, "failed").status(Stage.Failed, null).annotate("rela.io/retry", "1"),
+            Stage.Pending, "Retrying", "DeleteStageJob:demo-train", "Retrying"),
+        row("Failed, the same retry value again: nothing", new Situation("").stage(Kind.EMBED, "complete")
+                .stage(Kind.TRAIN, "failed").status(Stage.Failed, "1").annotate("rela.io/retry", "1"),
+            Stage.Failed, null, "", ""),
+        row("training done: evaluate, config frozen", new Situation("").stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "complete"),
+            Stage.Evaluating, "Evaluating", "EnsureSupporting:frozen CreateStageJob:EVAL", ""),
+        row("evaluated: done", new Situation("").stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "complete").stage(Kind.EVAL, "complete"),
+            Stage.Succeeded, "Succeeded", "", ""),
+        row("another object holds a derived name: nothing done", conflicted(),
+            Stage.Pending, "NameConflict", "", ""),
+        row("a Job prior whose source has not succeeded: wait", new Situation("prior: {type: Job, jobRef: {name: teacher}}\n"),
+            Stage.Pending, "PriorJobNotReady", "", ""));
+  }
+
+  private static Situation conflicted() {
+    Situation s = new Situation("");
+    s.conflict = "Job demo-train";
+    return s;
+  }
+
+  private static Arguments row(String name, Situation s, Stage stage, String reason, String actions, String events) {
+    return Arguments.of(name, s, stage, reason, actions, events);
+  }
+
+  /** "Kind:detail" per action, in order. */
+  private static String describe(List<Action> actions) {
+    List<String> out = new ArrayList<>();
+    for (Action a : actions) {
+      if (a instanceof Action.EnsureSupporting e) {
+        out.add(e.configFrozen() ? "EnsureSupporting:frozen" : "EnsureSupporting");
+      } else if (a instanceof Action.CreateStageJob c) {
+        out.add("CreateStageJob:" + c.kind());
+      } else if (a instanceof Action.SetSuspend s) {
+        out.add("SetSuspend:" + s.kind() + ":" + s.suspend());
+      } else if (a instanceof Action.LimitRetries l) {
+        out.add("LimitRetries:" + l.kind() + ":" + l.backoffLimit());
+      } else if (a instanceof Action.DeleteStageJob d) {
+        out.add("DeleteStageJob:" + d.name());
+      } else {
+        out.add(a.getClass().getSimpleName());
+      }
+    }
+    return String.join(" ", out);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("situations")
+  void decides(String name, Situation s, Stage stage, String reason, String actions, String events) {
+    Plan plan = PLANNER.plan(s.observed());
+    assertThat(plan.observation().stage()).as("stage").isEqualTo(stage);
+    if (reason != null) {
+      assertThat(plan.observation().reason()).as("reason").isEqualTo(reason);
+    }
+    assertThat(describe(plan.actions())).as("actions").isEqualTo(actions);
+    assertThat(String.join(" ", plan.events().stream().map(Plan.Event::reason).toList())).as("events").isEqualTo(events);
+  }
+
+  private static String summary(Plan p) {
+    return describe(p.actions()) + " | " + p.events() + " | " + p.observation().stage() + " " + p.observation().reason() + " "
+        + p.observation().message() + " | " + p.recheckAfter() + " | " + p.retriedFor();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("situations")
+  void isPure(String name, Situation s, Stage stage, String reason, String actions, String events) {
+    // the same observation, the same plan: nothing hidden is read or kept
+    assertThat(summary(PLANNER.plan(s.observed()))).isEqualTo(summary(PLANNER.plan(s.observed())));
+  }
+
+  @org.junit.jupiter.api.Test
+  void aRetryIsRecordedAndLooksAgainSoon() {
+    Plan plan = PLANNER.plan(new Situation("").stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "failed")
+        .status(Stage.Failed, "0").annotate("rela.io/retry", "1").observed());
+    assertThat(plan.retriedFor()).isEqualTo("1");
+    assertThat(plan.recheckAfter()).isEqualTo(StagePlanner.RETRY_RECHECK);
+    assertThat(plan.observation().message()).contains("deleted demo-train").contains("last checkpoint");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aStallWithinTheGracePeriodLooksAgainWhenItEnds() {
+    Plan plan = PLANNER.plan(new Situation("imagePullGracePeriodSeconds: 900\n").stage(Kind.EMBED, "active")
+        .pod(Kind.EMBED, waiting("ErrImagePull")).observed());
+    assertThat(plan.recheckAfter()).isEqualTo(java.time.Duration.ofSeconds(300));
+  }
+}
