@@ -51,7 +51,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   verbs: ["get", "create"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  # read: the Job controller's FailedCreate events (quota, Pod Security) become a condition
+  verbs: ["get", "list", "watch", "create", "patch"]
 {{- end -}}
 
 {{/* Trainer image repositories a job may name: the chart's own trainer repository plus the admins' list. */}}

@@ -1,9 +1,11 @@
 package io.rela.operator;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -38,6 +40,7 @@ final class Observer {
 
   private static final String PRIOR_REF_INDEX = "prior-job-ref";
   private static final String PRIOR_SOURCES = "prior-source-jobs";
+  private static final String CREATE_FAILURES = "stage-job-create-failures";
 
   private Observer() {}
 
@@ -56,11 +59,34 @@ final class Observer {
                     src.getMetadata().getNamespace() + "/" + src.getMetadata().getName()).stream()
                 .map(ResourceID::fromResource).collect(Collectors.toSet()))
             .build(), ctx);
+    // the Job controller's FailedCreate events (quota, Pod Security): the only trace of pods it
+    // could not make; mapped to the job by the stage Job's name
+    InformerEventSource<Event, ReLATrainingJob> createFailures = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Event.class, ReLATrainingJob.class)
+            .withName(CREATE_FAILURES)
+            .withFieldSelector(new FieldSelector(new FieldSelector.Field("reason", "FailedCreate"),
+                new FieldSelector.Field("involvedObject.kind", "Job")))
+            .withSecondaryToPrimaryMapper(e -> {
+              String job = jobOfStageJob(e.getInvolvedObject().getName());
+              return job == null ? Set.of() : Set.of(new ResourceID(job, e.getMetadata().getNamespace()));
+            })
+            .build(), ctx);
     return List.of(
         informer(ctx, Job.class, Labels.MANAGED_BY + "=" + Labels.MANAGER),
         informer(ctx, ConfigMap.class, Labels.MANAGED_BY + "=" + Labels.MANAGER),
         informer(ctx, Pod.class, Labels.JOB),
-        sources);
+        sources,
+        createFailures);
+  }
+
+  /** "demo" for "demo-train" (any stage suffix), null for other names. */
+  static String jobOfStageJob(String name) {
+    for (StageJob.Kind k : StageJob.Kind.values()) {
+      if (name != null && name.endsWith("-" + k.command)) {
+        return name.substring(0, name.length() - k.command.length() - 1);
+      }
+    }
+    return null;
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, ReLATrainingJob> informer(
@@ -138,6 +164,17 @@ final class Observer {
     InformerEventSource<ConfigMap, ReLATrainingJob> configMaps =
         (InformerEventSource<ConfigMap, ReLATrainingJob>) ctx.eventSourceRetriever().getEventSourceFor(ConfigMap.class);
     ConfigMap cacheIndex = configMaps.get(new ResourceID(PriorCache.INDEX_CONFIG_MAP, job.getMetadata().getNamespace())).orElse(null);
-    return new Observed(job, jobs, pods, config, progress, conflict, priorSource, cacheIndex, now);
+    Map<StageJob.Kind, String> createFailures = new EnumMap<>(StageJob.Kind.class);
+    Map<StageJob.Kind, String> latest = new EnumMap<>(StageJob.Kind.class);
+    for (Event e : ctx.getSecondaryResources(Event.class)) {
+      StageJob.Kind k = byName.get(e.getInvolvedObject().getName());
+      String when = e.getLastTimestamp() != null ? e.getLastTimestamp() : e.getMetadata().getCreationTimestamp();
+      if (k != null && jobUids.contains(e.getInvolvedObject().getUid()) && jobs.containsKey(k)
+          && (when == null ? "" : when).compareTo(latest.getOrDefault(k, "")) >= 0) {
+        latest.put(k, when == null ? "" : when);
+        createFailures.put(k, e.getMessage());
+      }
+    }
+    return new Observed(job, jobs, pods, config, progress, conflict, priorSource, cacheIndex, createFailures, now);
   }
 }

@@ -89,7 +89,7 @@ class ChartTest {
         {"watch", "relatrainingjobs.rela.io"}, {"patch", "relatrainingjobs.rela.io/status"}, {"create", "jobs.batch"},
         {"patch", "jobs.batch"}, {"delete", "jobs.batch"}, {"create", "configmaps"}, {"watch", "pods"}, {"create", "roles.rbac.authorization.k8s.io"},
         {"create", "rolebindings.rbac.authorization.k8s.io"}, {"create", "serviceaccounts"}, {"create", "persistentvolumeclaims"},
-        {"create", "events"}};
+        {"create", "events"}, {"watch", "events"}};
     String[][] denied = {
         {"delete", "relatrainingjobs.rela.io"}, {"create", "relatrainingjobs.rela.io"}, {"get", "secrets"}, {"create", "pods"},
         {"patch", "relatrainingjobs.rela.io"}, {"update", "relatrainingjobs.rela.io/finalizers"}, {"delete", "configmaps"}, {"create", "clusterroles.rbac.authorization.k8s.io"},

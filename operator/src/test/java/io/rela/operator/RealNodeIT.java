@@ -404,6 +404,34 @@ class RealNodeIT {
     assertThat(pods(ns, "eval")).as("one eval pod").hasSize(1);
   }
 
+  // --- a namespace that refuses the pods ------------------------------------------------------
+
+  @Test
+  void podsTheNamespaceRefusesAreAConditionNamingWhy() throws Exception {
+    String ns = namespace("e2e-quota");
+    cluster.client().resourceQuotas().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
+        .withNewMetadata().withName("no-pods").endMetadata().withNewSpec()
+        .addToHard("pods", new io.fabric8.kubernetes.api.model.Quantity("0")).endSpec().build()).create();
+    apply(ns, job("quota", 2, 2000, """
+        prior: {type: Random}
+        rela: {dataRatio: 0.5, schedule: Adaptive}
+        resources: {memory: 2Gi}
+        """));
+    watch(ns, "quota", new Seen(), r -> "FailedCreate".equals(condition(ns, "quota", "Progressing").getReason()), 3);
+    Condition c = condition(ns, "quota", "Progressing");
+    assertThat(c.getReason()).as("%s", diagnostics(ns, "quota")).isEqualTo("FailedCreate");
+    assertThat(c.getMessage()).contains("quota-embed").contains("exceeded quota").contains("ResourceQuota");
+    // once the quota lets pods in, the stage goes on and the condition goes
+    cluster.client().resourceQuotas().inNamespace(ns).withName("no-pods").delete();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (pods(ns, "embed").isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+    }
+    assertThat(pods(ns, "embed")).as("the Job controller made the pod once allowed").isNotEmpty();
+    watch(ns, "quota", new Seen(), r -> !"FailedCreate".equals(condition(ns, "quota", "Progressing").getReason()), 2);
+    cluster.client().resources(ReLATrainingJob.class).inNamespace(ns).withName("quota").delete();
+  }
+
   // --- 7 ------------------------------------------------------------------------------------
 
   @Test

@@ -413,6 +413,10 @@ class ReconcilerApiServerTest {
     op.completeJob(ns, "steady-train");
     op.awaitBatchJob(ns, "steady-eval");
     assertThat(op.client.configMaps().inNamespace(ns).withName("steady-config").get().getData().values().iterator().next()).isEqualTo(config);
+    op.completeJob(ns, "steady-eval");
+    op.awaitJob(ns, "steady", x -> x.getStatus().stage == Stage.Succeeded);
+    assertThat(op.client.configMaps().inNamespace(ns).withName("steady-config").get().getData().values().iterator().next())
+        .as("the run ended on the config it started with").isEqualTo(config);
   }
 
   @Test

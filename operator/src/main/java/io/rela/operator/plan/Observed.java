@@ -16,10 +16,11 @@ import java.util.Map;
  * Job prior, the prior cache index, and the time of the observation.
  *
  * @param conflict an object with one of the job's derived names that it does not control, or null
+ * @param createFailures the latest FailedCreate event message of each stage Job (quota, Pod Security)
  */
 public record Observed(ReLATrainingJob job, Map<StageJob.Kind, Job> jobs, Map<StageJob.Kind, List<Pod>> pods,
     ConfigMap config, ProgressReport progress, String conflict, ReLATrainingJob priorSource, ConfigMap cacheIndex,
-    Instant now) {
+    Map<StageJob.Kind, String> createFailures, Instant now) {
 
   public List<Pod> pods(StageJob.Kind kind) {
     return pods.getOrDefault(kind, List.of());

@@ -96,9 +96,9 @@ public final class StagePlanner {
 
     Duration grace = job.getSpec().imagePullGracePeriodSeconds == null ? StageState.DEFAULT_START_GRACE
         : Duration.ofSeconds(job.getSpec().imagePullGracePeriodSeconds);
-    StageState embed = StageState.of(seen.jobs().get(StageJob.Kind.EMBED), seen.pods(StageJob.Kind.EMBED), seen.now(), grace);
-    StageState train = StageState.of(seen.jobs().get(StageJob.Kind.TRAIN), seen.pods(StageJob.Kind.TRAIN), seen.now(), grace);
-    StageState eval = StageState.of(seen.jobs().get(StageJob.Kind.EVAL), seen.pods(StageJob.Kind.EVAL), seen.now(), grace);
+    StageState embed = state(seen, StageJob.Kind.EMBED, grace);
+    StageState train = state(seen, StageJob.Kind.TRAIN, grace);
+    StageState eval = state(seen, StageJob.Kind.EVAL, grace);
     // a later stage's Job means the earlier stages are done, even once ttlSecondsAfterFinished
     // has removed their Jobs; and the cache index is only consulted before training starts
     boolean trainStarted = !train.is(StageState.Phase.ABSENT) || !eval.is(StageState.Phase.ABSENT);
@@ -128,6 +128,23 @@ public final class StagePlanner {
           "Evaluating the trained backbone with a linear probe.");
     }
     return d.done(new Observation(gen, Stage.Succeeded, Reason.SUCCEEDED, "The run finished and was evaluated.", seen.progress(), prior));
+  }
+
+  /**
+   * A stage's state; a running Job without pods whose controller reported FailedCreate (a
+   * quota, Pod Security) is stalled with that message while Kubernetes retries.
+   */
+  private static StageState state(Observed seen, StageJob.Kind kind, Duration grace) {
+    Job j = seen.jobs().get(kind);
+    StageState s = StageState.of(j, seen.pods(kind), seen.now(), grace);
+    String failure = seen.createFailures().get(kind);
+    if (s.is(StageState.Phase.ACTIVE) && failure != null && seen.pods(kind).isEmpty()) {
+      return new StageState(StageState.Phase.STALLED, Reason.FAILED_CREATE, "Job " + j.getMetadata().getName()
+          + " cannot create its pods: " + failure + ". Kubernetes retries; it goes on once the namespace's ResourceQuota or"
+          + " Pod Security level lets the pods in (`kubectl describe job -n " + j.getMetadata().getNamespace() + " "
+          + j.getMetadata().getName() + "`).");
+    }
+    return s;
   }
 
   /** What every stage decision needs besides the stage's own state. */

@@ -36,6 +36,8 @@ public final class Conditions {
     public static final String UNSCHEDULABLE = "Unschedulable";
     /** An object with one of the job's derived names belongs to something else. */
     public static final String NAME_CONFLICT = "NameConflict";
+    /** The Job controller cannot create the stage's pods (a ResourceQuota, the Pod Security level). */
+    public static final String FAILED_CREATE = "FailedCreate";
     /** A Failed job retried by its rela.io/retry annotation. */
     public static final String RETRYING = "Retrying";
     /** The trainer refused its input (exit 2): a file or field it names. */

@@ -44,6 +44,7 @@ class StagePlannerTest {
     final Map<Kind, List<Pod>> pods = new EnumMap<>(Kind.class);
     ConfigMap cacheIndex;
     String conflict;
+    final Map<Kind, String> createFailures = new EnumMap<>(Kind.class);
     ReLATrainingJob priorSource;
 
     Situation(String specYaml) {
@@ -109,7 +110,7 @@ class StagePlannerTest {
     }
 
     Observed observed() {
-      return new Observed(job, jobs, pods, null, null, conflict, priorSource, cacheIndex, NOW);
+      return new Observed(job, jobs, pods, null, null, conflict, priorSource, cacheIndex, createFailures, NOW);
     }
   }
 
@@ -175,10 +176,18 @@ class StagePlannerTest {
             Stage.Evaluating, "Evaluating", "EnsureSupporting:frozen CreateStageJob:EVAL", ""),
         row("evaluated: done", new Situation("").stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "complete").stage(Kind.EVAL, "complete"),
             Stage.Succeeded, "Succeeded", "", ""),
+        row("the Job controller cannot create the pods (quota): a condition", quotaExceeded(),
+            Stage.Training, "FailedCreate", "", ""),
         row("another object holds a derived name: nothing done", conflicted(),
             Stage.Pending, "NameConflict", "", ""),
         row("a Job prior whose source has not succeeded: wait", new Situation("prior: {type: Job, jobRef: {name: teacher}}\n"),
             Stage.Pending, "PriorJobNotReady", "", ""));
+  }
+
+  private static Situation quotaExceeded() {
+    Situation s = new Situation("").stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "active");
+    s.createFailures.put(Kind.TRAIN, "pods \"demo-train-x\" is forbidden: exceeded quota: pods, requested: pods=1, used: pods=0, limited: pods=0");
+    return s;
   }
 
   private static Situation conflicted() {
