@@ -47,12 +47,13 @@ k8s_gomod() {
   grep -E '^\s*k8s.io/[a-z0-9-]+ => \./staging' "$gomod" | awk -v v="$STAGING_VERSION" '{print "replace " $1 " => " $1 " v" v}'
 }
 
-build_k8s() {
+# Builds the named k8s.io/kubernetes commands not yet built at the pinned version.
+build_k8s_commands() {
   local need=()
-  for b in kube-apiserver kube-controller-manager kubectl; do
+  for b in "$@"; do
     stamp_ok "$BIN/$b" "$K8S_VERSION" || need+=("$b")
   done
-  [ ${#need[@]} -eq 0 ] && { log "kubernetes v$K8S_VERSION binaries cached"; return; }
+  [ ${#need[@]} -eq 0 ] && { log "$* v$K8S_VERSION cached"; return; }
   log "building ${need[*]} v$K8S_VERSION (first time: several minutes)"
   local body
   body=$(k8s_gomod)
@@ -65,6 +66,8 @@ build_k8s() {
     log "built $b"
   done
 }
+
+build_k8s() { build_k8s_commands kube-apiserver kube-controller-manager kubectl; }
 
 build_etcd() {
   stamp_ok "$BIN/etcd" "$ETCD_VERSION" && { log "etcd v$ETCD_VERSION cached"; return; }
@@ -89,24 +92,7 @@ EOF
 }
 
 # The node's Kubernetes parts: same module set and version as the API server.
-build_node_k8s() {
-  local need=()
-  for b in kubelet kube-scheduler kube-proxy; do
-    stamp_ok "$BIN/$b" "$K8S_VERSION" || need+=("$b")
-  done
-  [ ${#need[@]} -eq 0 ] && { log "kubelet, kube-scheduler, kube-proxy v$K8S_VERSION cached"; return; }
-  log "building ${need[*]} v$K8S_VERSION (first time: several minutes)"
-  local body
-  body=$(k8s_gomod)
-  local v="k8s.io/component-base/version"
-  LDFLAGS="-X $v.gitVersion=v$K8S_VERSION -X $v.gitMajor=${K8S_VERSION%%.*} -X $v.gitMinor=$(echo "$K8S_VERSION" | cut -d. -f2) -X $v.gitTreeState=clean"
-  LDFLAGS="$LDFLAGS -X k8s.io/client-go/pkg/version.gitVersion=v$K8S_VERSION"
-  for b in "${need[@]}"; do
-    build_in_module k8s "$body" "k8s.io/kubernetes/cmd/$b" "$BIN/$b"
-    stamp "$BIN/$b" "$K8S_VERSION"
-    log "built $b"
-  done
-}
+build_node_k8s() { build_k8s_commands kubelet kube-scheduler kube-proxy; }
 
 build_helm() {
   stamp_ok "$DIR/bin/helm" "$HELM_VERSION" && { log "helm v$HELM_VERSION cached"; return; }
