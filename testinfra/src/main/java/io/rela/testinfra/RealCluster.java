@@ -78,6 +78,8 @@ public final class RealCluster implements AutoCloseable {
     if (!"root".equals(System.getProperty("user.name"))) {
       throw new IllegalStateException("the real node needs root: it creates mount, network, PID and cgroup namespaces");
     }
+    // a run killed with its JVM leaves its namespace dead but the kubelet's cgroups behind
+    removeCgroups();
     // short: Unix socket paths must stay under 108 bytes
     Path run = Files.createTempDirectory("rela-node-");
     Path script = Envtest.repoRoot().resolve("testinfra/node/cluster.sh");
