@@ -19,7 +19,9 @@ import io.fabric8.kubernetes.api.model.Volume;
     + " || has(self.volume.csi) || has(self.volume.ephemeral)",
     message = "must be a data source: persistentVolumeClaim, nfs, csi or ephemeral (hostPath, secret, configMap,"
         + " projected, downwardAPI, emptyDir and the other volume types are refused)", fieldPath = ".volume")
-@ValidationRule(value = "!has(self.volume) || !(has(self.volume.hostPath) || has(self.volume.secret)"
+// a data source alongside another kind: the rule above already names a volume with no data source
+@ValidationRule(value = "!has(self.volume) || !(has(self.volume.persistentVolumeClaim) || has(self.volume.nfs)"
+    + " || has(self.volume.csi) || has(self.volume.ephemeral)) || !(has(self.volume.hostPath) || has(self.volume.secret)"
     + " || has(self.volume.configMap) || has(self.volume.projected) || has(self.volume.downwardAPI)"
     + " || has(self.volume.emptyDir) || has(self.volume.gitRepo) || has(self.volume.flexVolume))",
     message = "hostPath, secret, configMap, projected, downwardAPI, emptyDir, gitRepo and flexVolume volumes are refused:"
