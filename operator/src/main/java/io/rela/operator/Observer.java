@@ -169,7 +169,7 @@ final class Observer {
     for (Event e : ctx.getSecondaryResources(Event.class)) {
       StageJob.Kind k = byName.get(e.getInvolvedObject().getName());
       String when = e.getLastTimestamp() != null ? e.getLastTimestamp() : e.getMetadata().getCreationTimestamp();
-      if (k != null && jobUids.contains(e.getInvolvedObject().getUid()) && jobs.containsKey(k)
+      if (k != null && jobUids.contains(e.getInvolvedObject().getUid())
           && (when == null ? "" : when).compareTo(latest.getOrDefault(k, "")) >= 0) {
         latest.put(k, when == null ? "" : when);
         createFailures.put(k, e.getMessage());

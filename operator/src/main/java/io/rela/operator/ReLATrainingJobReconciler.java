@@ -36,8 +36,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob> {
 
   public static final String NAME = "relatrainingjob";
-  /** Set (or change) this annotation on a Failed job to run its failed stage again. */
-  public static final String RETRY_ANNOTATION = StagePlanner.RETRY_ANNOTATION;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReLATrainingJobReconciler.class);
 
   private final JobMetrics metrics;

@@ -204,7 +204,8 @@ public final class StagePlanner {
    * they free their GPUs, and is kept to describe.
    */
   private static void stopIfRunning(Draft d, StageJob.Kind kind, Job stageJob, StageState state, List<Pod> pods) {
-    if (stageJob == null || finished(stageJob) || Boolean.TRUE.equals(stageJob.getSpec().getSuspend())) {
+    if (stageJob == null || hasCondition(stageJob, "Failed") || hasCondition(stageJob, "Complete")
+        || Boolean.TRUE.equals(stageJob.getSpec().getSuspend())) {
       return;
     }
     if (Reason.OOM_KILLED.equals(state.reason())) {
@@ -218,9 +219,10 @@ public final class StagePlanner {
     d.actions.add(new Action.SetSuspend(kind, true));
   }
 
-  private static boolean finished(Job j) {
+  /** Whether a Job's condition {@code type} is True. */
+  private static boolean hasCondition(Job j, String type) {
     return j.getStatus() != null && j.getStatus().getConditions() != null && j.getStatus().getConditions().stream()
-        .anyMatch(c -> "True".equals(c.getStatus()) && ("Failed".equals(c.getType()) || "Complete".equals(c.getType())));
+        .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /**
@@ -232,9 +234,7 @@ public final class StagePlanner {
   private static Plan retry(Draft d, Observed seen, String value, long gen, PriorStatus prior) {
     List<String> deleted = new ArrayList<>();
     for (Job j : seen.jobs().values()) {
-      boolean complete = j.getStatus() != null && j.getStatus().getConditions() != null && j.getStatus().getConditions().stream()
-          .anyMatch(c -> "Complete".equals(c.getType()) && "True".equals(c.getStatus()));
-      if (!complete) {
+      if (!hasCondition(j, "Complete")) {
         d.actions.add(new Action.DeleteStageJob(j.getMetadata().getName(), j.getMetadata().getUid()));
         deleted.add(j.getMetadata().getName());
       }

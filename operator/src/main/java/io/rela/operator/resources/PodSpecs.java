@@ -54,15 +54,10 @@ public final class PodSpecs {
         .build();
   }
 
-  /** Requests = limits for CPU and memory; GPUs as the nvidia.com/gpu limit (and request). */
-  /** The container's limits (= requests); {@code maxGpus} caps spec.resources.gpus (0: none). */
-  public static ResourceRequirements resources(ResourcesSpec spec, int maxGpus) {
-    return resources(spec, maxGpus, 1);
-  }
-
   /**
-   * {@code share}: the pods the job's CPU and memory are split between (the embedding shards,
-   * which together fit where the training pod fits).
+   * The container's limits (= requests): CPU and memory, split between {@code share} pods (the
+   * embedding shards, which together fit where the training pod fits); GPUs as the
+   * nvidia.com/gpu limit, {@code maxGpus} capping spec.resources.gpus (0: none).
    */
   public static ResourceRequirements resources(ResourcesSpec spec, int maxGpus, int share) {
     Map<String, Quantity> limits = new LinkedHashMap<>();
@@ -103,10 +98,6 @@ public final class PodSpecs {
     }
     v.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
     return v;
-  }
-
-  public static List<VolumeMount> mounts(List<Volume> volumes) {
-    return mounts(volumes, false);
   }
 
   /** {@code workspaceReadOnly}: embedding pods that write into the shared cache claim only. */

@@ -38,11 +38,6 @@ public record StageState(Phase phase, String reason, String message, Duration re
     this(phase, reason, message, null);
   }
 
-  /** The state with the default grace period, at the current time. */
-  public static StageState of(Job job, Collection<Pod> pods) {
-    return of(job, pods, Instant.now(), DEFAULT_START_GRACE);
-  }
-
   /**
    * @param now the time the observation is judged at
    * @param startGrace how long a pod may fail to pull its image or create its container before

@@ -38,13 +38,13 @@ class PodSpecsTest {
     r.gpus = 2;
     r.cpu = "8";
     r.memory = "32Gi";
-    var req = PodSpecs.resources(r, Integer.MAX_VALUE);
+    var req = PodSpecs.resources(r, Integer.MAX_VALUE, 1);
     assertThat(req.getLimits()).containsEntry(PodSpecs.GPU_RESOURCE, new Quantity("2"))
         .containsEntry("cpu", new Quantity("8")).containsEntry("memory", new Quantity("32Gi"));
     assertThat(req.getRequests()).isEqualTo(req.getLimits());
-    assertThat(PodSpecs.resources(r, 0).getLimits()).doesNotContainKey(PodSpecs.GPU_RESOURCE);
+    assertThat(PodSpecs.resources(r, 0, 1).getLimits()).doesNotContainKey(PodSpecs.GPU_RESOURCE);
     r.gpus = 0;
-    assertThat(PodSpecs.resources(r, Integer.MAX_VALUE).getLimits()).doesNotContainKey(PodSpecs.GPU_RESOURCE);
+    assertThat(PodSpecs.resources(r, Integer.MAX_VALUE, 1).getLimits()).doesNotContainKey(PodSpecs.GPU_RESOURCE);
   }
 
   @Test
@@ -67,7 +67,7 @@ class PodSpecsTest {
     assertThat(volumes).extracting(v -> v.getName()).containsExactly("data", "workspace", "config", "prior-job", "tmp");
     assertThat(volumes.get(0).getPersistentVolumeClaim().getClaimName()).isEqualTo("datasets");
     assertThat(volumes.get(1).getPersistentVolumeClaim().getClaimName()).isEqualTo("demo-workspace");
-    var mounts = PodSpecs.mounts(volumes);
+    var mounts = PodSpecs.mounts(volumes, false);
     assertThat(mounts).filteredOn(m -> m.getName().equals("data")).singleElement()
         .satisfies(m -> assertThat(m.getReadOnly()).isTrue()).satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/data"));
     assertThat(mounts).filteredOn(m -> m.getName().equals("tmp")).singleElement()

@@ -38,7 +38,7 @@ class StageStateTest {
       "137, OOMKilled, , OOMKilled, BackoffLimitExceeded",
       "1, Error, failed: java.lang.IllegalStateException, StageJobFailed, BackoffLimitExceeded"})
   void theReasonNamesWhatEndedThePod(int exit, String podReason, String message, String expected, String jobReason) {
-    StageState s = StageState.of(failedJob(jobReason), List.of(terminated(exit, podReason, message)));
+    StageState s = StageState.of(failedJob(jobReason), List.of(terminated(exit, podReason, message)), T0, Duration.ofMinutes(5));
     assertThat(s.is(StageState.Phase.FAILED)).isTrue();
     assertThat(s.reason()).isEqualTo(expected);
     assertThat(s.message()).contains("demo-train-x7k2p").contains("exit code " + exit).contains("kubectl logs -n ml job/demo-train");

@@ -96,14 +96,8 @@ public final class ConfigMapSink implements ProgressSink {
       ProgressReport r;
       synchronized (lock) {
         try {
-          long now = System.currentTimeMillis();
-          long wait = pending == null ? 0
-              : backoffMs > 0 ? lastWrite + backoffMs - now
-              : urgent ? 0 : lastWrite + intervalMs - now;
-          while (!closing && (pending == null || wait > 0)) {
+          for (long wait = waitMillis(); !closing && (pending == null || wait > 0); wait = waitMillis()) {
             lock.wait(pending == null ? 0 : wait);
-            now = System.currentTimeMillis();
-            wait = pending == null ? 0 : backoffMs > 0 ? lastWrite + backoffMs - now : urgent ? 0 : lastWrite + intervalMs - now;
           }
         } catch (InterruptedException e) {
           return;
@@ -126,6 +120,18 @@ public final class ConfigMapSink implements ProgressSink {
         lock.notifyAll();
       }
     }
+  }
+
+  /**
+   * How long the pending report must still wait (held under the lock): the backoff after a
+   * failure, else nothing for an urgent report, else the rest of the interval.
+   */
+  private long waitMillis() {
+    if (pending == null) {
+      return 0;
+    }
+    long now = System.currentTimeMillis();
+    return backoffMs > 0 ? lastWrite + backoffMs - now : urgent ? 0 : lastWrite + intervalMs - now;
   }
 
   private boolean send(ProgressReport r) {
