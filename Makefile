@@ -12,7 +12,7 @@ BASE_IMAGE_TAR ?= $(HOME)/.cache/rela-operator/images/debian-bookworm-jre17-turb
 IMAGE_BASE ?= tar://$(BASE_IMAGE_TAR)
 IMAGE_FLAGS = -Dimages -Dimage.base=$(IMAGE_BASE)
 
-.PHONY: node turbojpeg bench-loader bench-targets libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
+.PHONY: matplotlib bench-adaptive-windows node turbojpeg bench-loader bench-targets libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -75,7 +75,7 @@ trainer: ## build the trainer jar
 	@if [ ! -f $(TRAINER_JAR) ] || [ -n "$$(find api/src trainer-image/src trainer-image/pom.xml api/pom.xml pom.xml -newer $(TRAINER_JAR) -print -quit)" ]; then \
 	  $(MVN) -q -pl trainer-image -am install -DskipTests; fi
 
-bench: bench-compare bench-loader bench-targets bench-study ## trainer throughput against PyTorch, and the ReLA effect study (about 1.5 h on 2 cores)
+bench: bench-compare bench-loader bench-targets bench-study ## trainer throughput against PyTorch, and the ReLA effect study (about 2.5 h on 2 cores)
 
 bench-steps: dataset trainer ## Java step throughput only (BACKBONES="convnet4 resnet18")
 	./bench/run.sh
@@ -94,9 +94,19 @@ bench-probe: dataset pytorch ## the reference linear probe in Java and in PyTorc
 	$(MVN) -q -pl trainer-image -am install -DskipTests
 	$(MVN) -pl trainer-image surefire:test -Dtest=ProbeCrossCheckTest -Drela.probe.train=60000 -Drela.probe.test=10000 -Dsurefire.failIfNoSpecifiedTests=false | grep -E 'probe cross-check|Tests run|FAIL' 
 
-bench-study: dataset trainer ## the ReLA effect on Fashion-MNIST: 7 configurations x 3 seeds, table + accuracy-vs-time chart (about 1 h)
+bench-study: dataset trainer matplotlib ## the ReLA effect on Fashion-MNIST: 7 configurations x 3 seeds, table + accuracy chart (about 2 h on 2 cores)
 	mkdir -p target/study-jar && cp $(TRAINER_JAR) target/study-jar/
-	python3 bench/study.py --jar target/study-jar/rela-trainer.jar
+	/usr/bin/python3 bench/study.py --jar target/study-jar/rela-trainer.jar
+
+bench-adaptive-windows: dataset trainer ## where the Adaptive rule switches at r = 1.0, 0.5, 0.1: reference decays vs windows in epochs (about 15 min)
+	/usr/bin/python3 bench/adaptive_windows.py
+
+matplotlib: ## install Debian's matplotlib (python3-matplotlib) when missing: the study draws its chart with it
+	@if ! /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then \
+	  echo "installing python3-matplotlib"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q python3-matplotlib || (apt-get update -q && apt-get install -y -q python3-matplotlib); \
+	  else sudo apt-get install -y -q python3-matplotlib; fi; \
+	fi
 
 e2e: dataset prometheus envtest ## end to end: kubectl apply a job, operator jar + Job controller + node stand-in, watch it succeed
 	$(MVN) -q -pl operator -am install -DskipTests

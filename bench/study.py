@@ -2,14 +2,18 @@
 """The ReLA effect on Fashion-MNIST: BYOL with and without ReLA at several data ratios.
 
 Every run is a ReLATrainingJob file executed with `rela-trainer run` (the same path as
-`make demo`), equal epochs for every run, the same seed set for every configuration.
+`make demo`): equal epochs for every run, the same seeds for every configuration, evaluation
+by the reference protocol (linear probe on raw frozen features, Adam 3e-4, 100 epochs, mean of
+the last 3; kNN k = 20, T = 0.07). The transported prior is the backbone of the same seed's
+BYOL r = 1.0 run, used through the `Job` prior type as a user would.
+
 Results are appended to <out>/runs.jsonl as each run ends, so an interrupted study resumes
-where it stopped; <out>/table.md and <out>/accuracy-vs-time.svg are rendered from that file.
+where it stopped; <out>/table.md and <out>/accuracy.svg (+ .png) are rendered from that file.
 
 Usage: bench/study.py [--samples N] [--epochs E] [--seeds 0,1,2] [--out DIR] [--work DIR] [--jar JAR]
-                      [--render-only]
+                      [--fast-window EPOCHS --slow-window EPOCHS] [--render-only]
 Workspaces (checkpoints, prior cache) and logs go to --work, outside the committed results.
-Standard library only.
+The chart needs matplotlib (Debian: python3-matplotlib; `make bench-study` installs it).
 """
 import argparse
 import json
@@ -28,15 +32,20 @@ DATASET = os.environ.get("FASHION_MNIST", "/usr/share/datasets/fashion-mnist")
 
 # name, label, schedule, data ratio, prior, constant fraction
 CONFIGS = [
-    ("byol-r1.0", "BYOL, r=1.0", "None", 1.0, "Random", None),
-    ("byol-r0.5", "BYOL, r=0.5", "None", 0.5, "Random", None),
-    ("byol-r0.1", "BYOL, r=0.1", "None", 0.1, "Random", None),
-    ("rela-r0.5", "ReLA Adaptive, r=0.5, Random prior", "Adaptive", 0.5, "Random", None),
-    ("rela-r0.1", "ReLA Adaptive, r=0.1, Random prior", "Adaptive", 0.1, "Random", None),
-    ("rela-r0.1-transport", "ReLA Adaptive, r=0.1, prior = BYOL r=1.0 backbone", "Adaptive", 0.1, "Job", None),
-    ("rela-const0.3-r0.5", "ReLA Constant c=0.3, r=0.5, Random prior", "Constant", 0.5, "Random", 0.3),
+    ("byol-r1.0", "BYOL r=1.0", "None", 1.0, "Random", None),
+    ("byol-r0.5", "BYOL r=0.5", "None", 0.5, "Random", None),
+    ("byol-r0.1", "BYOL r=0.1", "None", 0.1, "Random", None),
+    ("rela-r0.5", "ReLA Adaptive r=0.5, rand prior", "Adaptive", 0.5, "Random", None),
+    ("rela-r0.1", "ReLA Adaptive r=0.1, rand prior", "Adaptive", 0.1, "Random", None),
+    ("rela-r0.1-transport", "ReLA Adaptive r=0.1, transported prior (BYOL r=1.0 backbone)", "Adaptive", 0.1, "Job", None),
+    ("rela-const0.3-r0.5", "ReLA Constant c=0.3 r=0.5, rand prior", "Constant", 0.5, "Random", 0.3),
 ]
-COLOURS = ["#1f77b4", "#6baed6", "#c6dbef", "#d62728", "#ff9896", "#9467bd", "#2ca02c"]
+CONFIG = {c[0]: c for c in CONFIGS}
+STYLE = {  # colour, marker
+    "byol-r1.0": ("#08306b", "s"), "byol-r0.5": ("#4292c6", "s"), "byol-r0.1": ("#9ecae1", "s"),
+    "rela-r0.5": ("#a50f15", "o"), "rela-r0.1": ("#fb6a4a", "o"), "rela-r0.1-transport": ("#6a3d9a", "D"),
+    "rela-const0.3-r0.5": ("#238b45", "^"),
+}
 
 
 def job_yaml(name, cfg, seed, a):
@@ -57,13 +66,13 @@ def job_yaml(name, cfg, seed, a):
         f"  training: {{epochs: {a.epochs}, batchSize: 128, maxSamples: {a.samples}, seed: {seed}}}",
     ]
     rela = [f"dataRatio: {ratio}", f"schedule: {schedule}"]
-    if schedule == "Adaptive":
-        rela += [f"fastDecay: {a.fast_decay}", f"slowDecay: {a.slow_decay}"]
+    if schedule == "Adaptive" and a.fast_window:
+        rela += [f"fastWindowEpochs: {a.fast_window}", f"slowWindowEpochs: {a.slow_window}"]
     if constant is not None:
         rela.append(f"constantFraction: {constant}")
     lines.append("  rela: {" + ", ".join(rela) + "}")
     baseline = "true" if cfg[0] == "byol-r1.0" else "false"
-    lines.append(f"  evaluation: {{linearProbeEpochs: {a.probe_epochs}, maxSamples: {a.eval_samples}, randomBaseline: {baseline}}}")
+    lines.append(f"  evaluation: {{maxSamples: {a.eval_samples}, randomBaseline: {baseline}}}")
     return "\n".join(lines) + "\n"
 
 
@@ -93,14 +102,16 @@ def run_one(cfg, seed, a, out, done):
     if rc != 0:
         sys.exit(f"{name}: rela-trainer exited {rc}; see {work / 'logs' / (name + '.log')}")
     for f in report.glob("*.json"):
-        # results are committed: paths relative to the repository
-        f.write_text(f.read_text().replace(str(ROOT) + "/", ""))
+        # results are committed: no paths of this machine in them
+        f.write_text(f.read_text().replace(str(work) + "/", "").replace(str(ROOT) + "/", ""))
     summary = json.loads((report / "summary.json").read_text())
     timings = json.loads((report / "timings.json").read_text())
     row = {
         "run": name, "config": cfg[0], "seed": seed,
         "linearProbeAccuracy": summary["linearProbeAccuracy"],
+        "knnAccuracy": summary.get("knnAccuracy"),
         "randomBaselineAccuracy": summary.get("randomBaselineAccuracy"),
+        "randomBaselineKnnAccuracy": summary.get("randomBaselineKnnAccuracy"),
         "samplesProcessed": summary["samplesProcessed"],
         "switchedAtEpoch": summary.get("switchedAtEpoch"),
         "switchedAtStep": summary.get("switchedAtStep"),
@@ -114,8 +125,9 @@ def run_one(cfg, seed, a, out, done):
     with open(out / "runs.jsonl", "a") as f:
         f.write(json.dumps(row) + "\n")
     done.add(name)
-    print(f"{name:28s} acc {100 * row['linearProbeAccuracy']:.2f}%  samples {row['samplesProcessed']:7d}  "
-          f"train {row['trainingSeconds']:6.1f} s  switch {row['switchedAtEpoch']}  load {load_before}", flush=True)
+    print(f"{name:28s} probe {100 * row['linearProbeAccuracy']:.2f}%  kNN {100 * (row['knnAccuracy'] or 0):.2f}%  "
+          f"samples {row['samplesProcessed']:7d}  train {row['trainingSeconds']:6.1f} s  prior {row['embeddingSeconds']:5.1f} s  "
+          f"switch {row['switchedAtEpoch']}  load {load_before}", flush=True)
 
 
 def read_runs(out):
@@ -129,12 +141,15 @@ def mean_sd(xs):
     return m, sd
 
 
-CONFIG = {c[0]: c for c in CONFIGS}
+def uses_targets(cfg):
+    return cfg[2] != "None"
+
+
 def cost_seconds(runs):
-    """Wall seconds each run paid for its representation, by run name: training, plus the
-    prior pass when it uses targets. `rela-trainer run` embedded whatever the schedule, and the
-    first run of a seed paid the pass while later ones hit the cache, so each pass is charged
-    to the runs that use targets."""
+    """Wall seconds each run paid for its representation, by run name: training, plus the prior
+    pass when it uses targets. `rela-trainer run` embeds whatever the schedule, and the first run
+    of a seed and prior pays the pass while later ones hit the cache, so each pass is charged in
+    full to every run that uses its targets."""
     prior_pass = {}
     for r in runs:
         key = (r["seed"], CONFIG[r["config"]][4])
@@ -142,107 +157,121 @@ def cost_seconds(runs):
     out = {}
     for r in runs:
         cfg = CONFIG[r["config"]]
-        out[r["run"]] = r["trainingSeconds"] + (prior_pass[(r["seed"], cfg[4])] if cfg[2] != "None" else 0.0)
+        out[r["run"]] = r["trainingSeconds"] + (prior_pass[(r["seed"], cfg[4])] if uses_targets(cfg) else 0.0)
     return out
 
 
-def render_table(runs, cost):
-    lines = ["| configuration | seeds | linear probe % (mean ± sd) | samples processed | cost vs BYOL r=1.0 | "
-             "wall s: training + prior pass (mean) | switch epoch (1-based, per seed) |",
-             "|---|---|---|---|---|---|---|"]
-    full = [r["samplesProcessed"] for r in runs if r["config"] == "byol-r1.0"]
-    full_samples = sum(full) / len(full) if full else None
+def switch_text(cfg, rs, epochs):
+    if cfg[2] == "None":
+        return "- (BYOL only)"
+    parts = []
+    for r in rs:
+        if r["switchedAtEpoch"] is None:
+            parts.append("never")
+        else:
+            # the step of the switch as a fraction of training: where in the run it fell
+            parts.append(f"{r['switchedAtEpoch'] + 1} (step {r['switchedAtStep']} of {r['steps']})")
+    return ", ".join(parts)
+
+
+def baseline(runs, key):
+    xs = [100 * r[key] for r in runs if r.get(key) is not None]
+    return mean_sd(xs) + (len(xs),) if xs else None
+
+
+def render_table(runs, cost, epochs):
+    lines = ["| configuration | seeds | linear probe % (mean ± sd) | kNN % (mean ± sd) | samples processed | "
+             "samples vs BYOL r=1.0 | wall s, training + prior pass (mean) | wall vs BYOL r=1.0 | switch epoch, 1-based (per seed) |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    ref = [r for r in runs if r["config"] == "byol-r1.0"]
+    ref_samples = sum(r["samplesProcessed"] for r in ref) / len(ref) if ref else None
+    ref_wall = sum(cost[r["run"]] for r in ref) / len(ref) if ref else None
     for cfg in CONFIGS:
         rs = sorted((r for r in runs if r["config"] == cfg[0]), key=lambda r: r["seed"])
         if not rs:
             continue
         m, sd = mean_sd([100 * r["linearProbeAccuracy"] for r in rs])
+        km, ksd = mean_sd([100 * r["knnAccuracy"] for r in rs])
         samples = sum(r["samplesProcessed"] for r in rs) / len(rs)
         wall = sum(cost[r["run"]] for r in rs) / len(rs)
-        if cfg[2] == "None":
-            switch = "- (BYOL only)"
-        else:
-            switch = ", ".join("never" if r["switchedAtEpoch"] is None else str(r["switchedAtEpoch"] + 1) for r in rs)
-        rel = f"{samples / full_samples:.2f}x" if full_samples else "-"
-        lines.append(f"| {cfg[1]} | {len(rs)} | {m:.2f} ± {sd:.2f} | {samples:,.0f} | {rel} | {wall:.0f} | {switch} |")
-    base = [100 * r["randomBaselineAccuracy"] for r in runs if r.get("randomBaselineAccuracy") is not None]
-    if base:
-        m, sd = mean_sd(base)
-        lines.append(f"| randomly initialised backbone (no training) | {len(base)} | {m:.2f} ± {sd:.2f} | 0 | 0 | 0 | - |")
+        rel = f"{samples / ref_samples:.2f}x" if ref_samples else "-"
+        relw = f"{wall / ref_wall:.2f}x" if ref_wall else "-"
+        lines.append(f"| {cfg[1]} | {len(rs)} | {m:.2f} ± {sd:.2f} | {km:.2f} ± {ksd:.2f} | {samples:,.0f} | {rel} | "
+                     f"{wall:.0f} | {relw} | {switch_text(cfg, rs, epochs)} |")
+    b = baseline(runs, "randomBaselineAccuracy")
+    k = baseline(runs, "randomBaselineKnnAccuracy")
+    if b:
+        lines.append(f"| randomly initialised backbone (no training) | {b[2]} | {b[0]:.2f} ± {b[1]:.2f} | "
+                     f"{k[0]:.2f} ± {k[1]:.2f} | 0 | 0 | 0 | 0 | - |")
     return "\n".join(lines) + "\n"
 
 
-def render_svg(runs, cost):
-    w, h, left, right, top, bottom = 760, 460, 70, 270, 30, 60
-    pw, ph = w - left - right, h - top - bottom
-    xs = [cost[r["run"]] for r in runs]
-    ys = [100 * r["linearProbeAccuracy"] for r in runs]
-    base = [100 * r["randomBaselineAccuracy"] for r in runs if r.get("randomBaselineAccuracy") is not None]
-    x_max = max(xs) * 1.05
-    y_lo = math.floor(min(ys + base) - 0.5)
-    y_hi = math.ceil(max(ys) + 0.5)
+def render_chart(runs, cost, out, title):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
 
-    def px(x):
-        return left + pw * x / x_max
-
-    def py(y):
-        return top + ph * (1 - (y - y_lo) / (y_hi - y_lo))
-
-    s = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
-         f'<rect width="{w}" height="{h}" fill="white"/>',
-         f'<text x="{left}" y="18" font-size="14">Linear-probe accuracy vs wall time (training + prior pass), one point per run</text>',
-         f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="black"/>',
-         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + ph}" stroke="black"/>']
-    for i in range(6):
-        x = x_max * i / 5
-        s.append(f'<text x="{px(x):.1f}" y="{top + ph + 16}" text-anchor="middle">{x:.0f}</text>')
-    for y in range(y_lo, y_hi + 1):
-        s.append(f'<line x1="{left}" y1="{py(y):.1f}" x2="{left + pw}" y2="{py(y):.1f}" stroke="#eee"/>')
-        s.append(f'<text x="{left - 6}" y="{py(y) + 4:.1f}" text-anchor="end">{y}</text>')
-    s.append(f'<text x="{left + pw / 2}" y="{h - 20}" text-anchor="middle">seconds on 2 CPU cores</text>')
-    s.append(f'<text x="16" y="{top + ph / 2}" transform="rotate(-90 16 {top + ph / 2})" text-anchor="middle">linear-probe accuracy %</text>')
-    if base:
-        yb = py(sum(base) / len(base))
-        s.append(f'<line x1="{left}" y1="{yb:.1f}" x2="{left + pw}" y2="{yb:.1f}" stroke="#999" stroke-dasharray="4 3"/>')
-        s.append(f'<text x="{left + pw - 4}" y="{yb - 4:.1f}" text-anchor="end" fill="#666">random backbone</text>')
-    for i, cfg in enumerate(CONFIGS):
-        colour = COLOURS[i]
-        marker = "rect" if cfg[2] == "None" else "circle"
-        for r in (r for r in runs if r["config"] == cfg[0]):
-            x, y = px(cost[r["run"]]), py(100 * r["linearProbeAccuracy"])
-            if marker == "circle":
-                s.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}" stroke="black" stroke-width="0.5"/>')
-            else:
-                s.append(f'<rect x="{x - 4.5:.1f}" y="{y - 4.5:.1f}" width="9" height="9" fill="{colour}" stroke="black" stroke-width="0.5"/>')
-        ly = top + 10 + 20 * i
-        if marker == "circle":
-            s.append(f'<circle cx="{left + pw + 20}" cy="{ly}" r="5" fill="{colour}" stroke="black" stroke-width="0.5"/>')
-        else:
-            s.append(f'<rect x="{left + pw + 15.5}" y="{ly - 4.5}" width="9" height="9" fill="{colour}" stroke="black" stroke-width="0.5"/>')
-        s.append(f'<text x="{left + pw + 32}" y="{ly + 4}" font-size="11">{cfg[1].replace("prior = ", "")}</text>')
-    s.append("</svg>")
-    return "\n".join(s) + "\n"
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5.2), sharey=True)
+    b = baseline(runs, "randomBaselineAccuracy")
+    ref = [100 * r["linearProbeAccuracy"] for r in runs if r["config"] == "byol-r1.0"]
+    for ax, xkey, xlabel in ((axes[0], "wall", "wall time: training + prior pass (s, 2 CPU cores)"),
+                             (axes[1], "samples", "samples processed (images through the student)")):
+        if ref:
+            m, sd = mean_sd(ref)
+            ax.axhspan(m - sd, m + sd, color="#08306b", alpha=0.12, lw=0)
+            ax.axhline(m, color="#08306b", lw=0.8, ls=":")
+        if b:
+            ax.axhline(b[0], color="#555555", lw=1.2, ls="--")
+        for cfg in CONFIGS:
+            rs = [r for r in runs if r["config"] == cfg[0]]
+            if not rs:
+                continue
+            colour, marker = STYLE[cfg[0]]
+            xs = [cost[r["run"]] if xkey == "wall" else r["samplesProcessed"] for r in rs]
+            ys = [100 * r["linearProbeAccuracy"] for r in rs]
+            ax.scatter(xs, ys, c=colour, marker=marker, s=46, edgecolors="black", linewidths=0.5, label=cfg[1], zorder=3)
+        ax.set_xlabel(xlabel)
+        ax.set_xlim(left=0)
+        ax.grid(True, color="#e5e5e5", lw=0.6)
+        if xkey == "samples":
+            ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v / 1000:.0f}k"))
+    axes[0].set_ylabel("linear-probe accuracy on the test split (%)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    if b:
+        handles.append(Line2D([], [], color="#555555", ls="--"))
+        labels.append(f"randomly initialised backbone ({b[0]:.2f} %)")
+    if ref:
+        handles.append(Patch(color="#08306b", alpha=0.12))
+        labels.append("BYOL r=1.0: mean ± sd band")
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=9, frameon=False)
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout(rect=(0, 0.14, 1, 0.95))
+    fig.savefig(out / "accuracy.svg")
+    fig.savefig(out / "accuracy.png", dpi=110)
+    plt.close(fig)
 
 
-def render(out):
+def render(out, epochs, title):
     runs = read_runs(out)
     if not runs:
         return
     cost = cost_seconds(runs)
-    (out / "table.md").write_text(render_table(runs, cost))
-    (out / "accuracy-vs-time.svg").write_text(render_svg(runs, cost))
+    (out / "table.md").write_text(render_table(runs, cost, epochs))
+    render_chart(runs, cost, out, title)
     print((out / "table.md").read_text())
-    print(f"chart: {out / 'accuracy-vs-time.svg'}")
+    print(f"chart: {out / 'accuracy.svg'}")
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--samples", type=int, default=20000, help="training samples N (first N of the split)")
-    p.add_argument("--epochs", type=int, default=4)
+    p.add_argument("--samples", type=int, default=24000, help="training samples N (first N of the split)")
+    p.add_argument("--epochs", type=int, default=8)
     p.add_argument("--seeds", default="0,1,2")
-    p.add_argument("--fast-decay", default="0.99", help="Adaptive rule: decay of L_fast (reference 0.999)")
-    p.add_argument("--slow-decay", default="0.9", help="Adaptive rule: decay of L_slow (reference 0.99)")
-    p.add_argument("--probe-epochs", type=int, default=10)
+    p.add_argument("--configs", default=",".join(c[0] for c in CONFIGS), help="which configurations to run")
+    p.add_argument("--fast-window", default="1", help="Adaptive rule: fastWindowEpochs ('' for the reference decays)")
+    p.add_argument("--slow-window", default="0.1", help="Adaptive rule: slowWindowEpochs")
     p.add_argument("--eval-samples", type=int, default=10000)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--out", type=Path, default=None)
@@ -252,6 +281,8 @@ def main():
     a = p.parse_args()
     out = a.out or ROOT / "bench" / "results" / ("study-" + time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))
     out.mkdir(parents=True, exist_ok=True)
+    title = (f"ReLA vs BYOL on Fashion-MNIST: convnet4, {a.samples:,} images, {a.epochs} epochs every run, "
+             "one point per run (seed); reference linear probe")
     if not a.render_only:
         (a.work / "logs").mkdir(parents=True, exist_ok=True)
         if not a.jar.exists():
@@ -259,20 +290,25 @@ def main():
         meta = out / "study.txt"
         if not meta.exists():
             java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+            windows = (f"fastWindowEpochs {a.fast_window}, slowWindowEpochs {a.slow_window}" if a.fast_window
+                       else "reference decays 0.999 / 0.99")
             meta.write_text(
                 f"date: {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n"
                 f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, load {loadavg()}\n"
                 f"java: {java}; trainer: DJL 0.36.0, PyTorch 2.7.1 CPU, {a.threads} threads\n"
                 f"command: bench/study.py {' '.join(sys.argv[1:])}\n"
                 f"settings: Fashion-MNIST first {a.samples} training images, {a.epochs} epochs for every run, "
-                f"convnet4, batch 128, seeds {a.seeds}; Adaptive rule fastDecay {a.fast_decay} slowDecay {a.slow_decay} "
-                f"rhoThreshold 0.995; linear probe {a.probe_epochs} epochs on {a.eval_samples} train / the test split\n")
+                f"convnet4, batch 128, seeds {a.seeds}; Adaptive rule rhoThreshold 0.995, {windows}; "
+                f"reference linear probe and kNN on {a.eval_samples} train / {a.eval_samples} test images\n")
         done = {r["run"] for r in read_runs(out)}
-        # seed-major order: an interrupted study still has every configuration at the same seeds
+        wanted = a.configs.split(",")
+        # seed-major order: an interrupted study still has every configuration at the same seeds,
+        # and each seed's BYOL r=1.0 run exists before the run that takes it as its prior
         for seed in [int(x) for x in a.seeds.split(",")]:
             for cfg in CONFIGS:
-                run_one(cfg, seed, a, out, done)
-    render(out)
+                if cfg[0] in wanted:
+                    run_one(cfg, seed, a, out, done)
+    render(out, a.epochs, title)
 
 
 if __name__ == "__main__":

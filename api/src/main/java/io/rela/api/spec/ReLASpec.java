@@ -14,6 +14,10 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "constantFraction is only allowed with schedule Constant", fieldPath = ".constantFraction")
 @ValidationRule(value = "!has(self.schedule) || self.schedule != 'Constant' || has(self.constantFraction)",
     message = "schedule Constant requires constantFraction", fieldPath = ".constantFraction")
+@ValidationRule(value = "has(self.fastWindowEpochs) == has(self.slowWindowEpochs)",
+    message = "fastWindowEpochs and slowWindowEpochs are set together", fieldPath = ".fastWindowEpochs")
+@ValidationRule(value = "!has(self.fastWindowEpochs) || !has(self.schedule) || self.schedule == 'Adaptive'",
+    message = "fastWindowEpochs and slowWindowEpochs are only allowed with schedule Adaptive", fieldPath = ".fastWindowEpochs")
 public class ReLASpec {
 
   /** Fraction of the data drawn per epoch. */
@@ -54,6 +58,18 @@ public class ReLASpec {
   @Max(value = 1, inclusive = false)
   @JsonPropertyDescription("Under schedule Adaptive, decay of the slow average: L_slow <- slowDecay * L_slow + (1 - slowDecay) * L_fast.")
   public Double slowDecay;
+
+  /** Run-relative window of the fast loss average. */
+  @Min(value = 0, inclusive = false)
+  @Max(1000)
+  @JsonPropertyDescription("Under schedule Adaptive, the fast average's window in epochs of this run instead of fastDecay: fastDecay becomes 1 - 1 / (fastWindowEpochs x steps per epoch), steps per epoch = floor(dataRatio x images / batchSize). Set together with slowWindowEpochs; for runs too short for the reference's windows of about 1,000 and 100 steps.")
+  public Double fastWindowEpochs;
+
+  /** Run-relative window of the slow loss average. */
+  @Min(value = 0, inclusive = false)
+  @Max(1000)
+  @JsonPropertyDescription("Under schedule Adaptive, the slow average's window in epochs of this run instead of slowDecay: slowDecay becomes 1 - 1 / (slowWindowEpochs x steps per epoch). Set together with fastWindowEpochs.")
+  public Double slowWindowEpochs;
 
   /** Target dimension. */
   @Min(1)

@@ -5,6 +5,7 @@ import io.rela.api.spec.PriorType;
 import io.rela.trainer.config.JobFiles;
 import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.progress.Progress;
+import io.rela.trainer.progress.StepTraceSink;
 import io.rela.trainer.report.ReportWriter;
 import io.rela.trainer.checkpoint.Checkpoint;
 import io.rela.trainer.train.Stages;
@@ -35,6 +36,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--report-dir", description = "Where the report goes. Default: <workspace>/report.")
   Path reportDir;
 
+  @Option(names = "--step-trace", description = "Also write every training step (step, epoch, phase, loss, rho) to this CSV file.")
+  Path stepTrace;
+
   @Option(names = "--stop-after-epochs", hidden = true, description = "Stop cleanly after this many epochs (tests).")
   Integer stopAfterEpochs;
 
@@ -52,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
       Path dir = workspaceRoot.resolve(jobRefName(jobFile)).resolve("checkpoints");
       priorCkpt = Checkpoint.newestValid(dir, System.out::println).map(c -> c.file).orElse(null);
     }
-    try (Progress progress = common.progress(s.name(), ws, null, null);
+    try (Progress progress = common.progress(s.name(), ws, null, stepTrace == null ? null : new StepTraceSink(stepTrace));
         Stages stages = new Stages(s, ws, priorCkpt, progress, System.out, common.skipUnreadable)) {
       stages.trainData();
       long tEmbed = System.nanoTime();

@@ -39,7 +39,15 @@ public record JobSettings(String name, Data data, Prior prior, Model model, Trai
 
   /** spec.rela. */
   public record Rela(double dataRatio, Schedule schedule, double constantFraction, double rhoThreshold, double fastDecay,
-      double slowDecay, Integer targetDim, boolean trainTransfer) {}
+      double slowDecay, Double fastWindowEpochs, Double slowWindowEpochs, Integer targetDim, boolean trainTransfer) {
+
+    /** The Adaptive rule's averages for a run of this many steps per epoch. */
+    public io.rela.trainer.rela.SwitchRule.Averages averages(long stepsPerEpoch) {
+      return fastWindowEpochs == null
+          ? new io.rela.trainer.rela.SwitchRule.Averages(rhoThreshold, fastDecay, slowDecay)
+          : io.rela.trainer.rela.SwitchRule.Averages.perEpoch(rhoThreshold, fastWindowEpochs, slowWindowEpochs, stepsPerEpoch);
+    }
+  }
 
   public static JobSettings from(String name, ReLATrainingJobSpec s) {
     if (s.dataset == null || s.dataset.format == null || s.dataset.path == null) {
@@ -65,6 +73,12 @@ public record JobSettings(String name, Data data, Prior prior, Model model, Trai
     if (r.schedule != Schedule.Constant && r.constantFraction != null) {
       throw new BadInputException("spec.rela.constantFraction: only allowed with schedule Constant");
     }
+    if ((r.fastWindowEpochs == null) != (r.slowWindowEpochs == null)) {
+      throw new BadInputException("spec.rela.fastWindowEpochs: fastWindowEpochs and slowWindowEpochs are set together");
+    }
+    if (r.fastWindowEpochs != null && r.schedule != Schedule.Adaptive) {
+      throw new BadInputException("spec.rela.fastWindowEpochs: only allowed with schedule Adaptive");
+    }
     int d = Backbones.featureDim(s.model.backbone);
     int hidden = s.model.hiddenDim != null ? s.model.hiddenDim : 2 * d;
     var t = s.training;
@@ -76,7 +90,7 @@ public record JobSettings(String name, Data data, Prior prior, Model model, Trai
         new Training(t.epochs, t.batchSize, t.learningRate, t.weightDecay, t.momentum, t.seed, t.checkpointEveryEpochs,
             t.onlineClassifier, t.workers, t.maxSamples),
         new Rela(r.dataRatio, r.schedule, r.constantFraction != null ? r.constantFraction : 0.0, r.rhoThreshold,
-            r.fastDecay, r.slowDecay, r.targetDim, r.trainTransfer),
+            r.fastDecay, r.slowDecay, r.fastWindowEpochs, r.slowWindowEpochs, r.targetDim, r.trainTransfer),
         EvalSettings.from(s.evaluation));
   }
 }

@@ -108,6 +108,19 @@ public final class SwitchRule {
   public record Averages(double rhoThreshold, double fastDecay, double slowDecay) {
     /** The reference implementation's values. */
     public static final Averages REFERENCE = new Averages(0.995, 0.999, 0.99);
+
+    /**
+     * Windows given in epochs of the run rather than in steps: an average over W steps has
+     * decay 1 - 1/W, so the rule looks at the same share of training whatever the data ratio
+     * and dataset size make an epoch. A window under one step keeps only the latest value.
+     */
+    public static Averages perEpoch(double rhoThreshold, double fastWindowEpochs, double slowWindowEpochs, long stepsPerEpoch) {
+      return new Averages(rhoThreshold, decay(fastWindowEpochs * stepsPerEpoch), decay(slowWindowEpochs * stepsPerEpoch));
+    }
+
+    private static double decay(double windowSteps) {
+      return windowSteps <= 1 ? 0.0 : 1.0 - 1.0 / windowSteps;
+    }
   }
 
   /** Serialisable switch state. */

@@ -70,8 +70,13 @@ public final class Training {
   public Outcome run(NDManager manager) throws IOException {
     Networks.Architecture arch = new Networks.Architecture(s.model().backbone(), s.model().cifarStem(), s.data().channels(), s.data().imageSize());
     float[][] norm = Datasets.normalisation(s.data().format(), s.data().channels());
-    SwitchRule rule = new SwitchRule(s.rela().schedule(),
-        new SwitchRule.Averages(s.rela().rhoThreshold(), s.rela().fastDecay(), s.rela().slowDecay()), s.rela().constantFraction(), s.training().epochs());
+    long stepsPerEpoch = (long) Math.floor(data.size() * s.rela().dataRatio()) / s.training().batchSize();
+    SwitchRule.Averages averages = s.rela().averages(stepsPerEpoch);
+    if (s.rela().schedule() == io.rela.api.spec.Schedule.Adaptive) {
+      log.accept(String.format(java.util.Locale.ROOT, "Adaptive rule: fastDecay %.6f, slowDecay %.6f (%d steps per epoch)",
+          averages.fastDecay(), averages.slowDecay(), stepsPerEpoch));
+    }
+    SwitchRule rule = new SwitchRule(s.rela().schedule(), averages, s.rela().constantFraction(), s.training().epochs());
     List<ProgressReport> history = new ArrayList<>();
     Optional<Checkpoint.Loaded> resume = Checkpoint.newestValid(checkpointDir, log);
     Learner.Config config = new Learner.Config(arch, s.model().hiddenDim(), s.model().projectionDim(), targets.k(),

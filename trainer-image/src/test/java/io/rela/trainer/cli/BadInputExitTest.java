@@ -43,6 +43,13 @@ class BadInputExitTest {
   }
 
   @Test
+  void oneAdaptiveWindowWithoutTheOther() throws Exception {
+    Cli.Result r = run(TestFiles.quickJob(dir, "bad-windows", 256, 1, "fastWindowEpochs: 0.5"));
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("spec.rela.fastWindowEpochs");
+  }
+
+  @Test
   void missingDatasetFolder() throws Exception {
     Path job = TestFiles.quickJob(dir, "no-data", 256, 1, "dataRatio: 0.5");
     Files.writeString(job, Files.readString(job).replace(TestFiles.FASHION_MNIST.toString(), dir.resolve("absent").toString()));

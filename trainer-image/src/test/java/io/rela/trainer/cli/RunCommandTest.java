@@ -23,7 +23,8 @@ class RunCommandTest {
   @Test
   void aShortRunTrainsSwitchesEvaluatesAndReports() throws Exception {
     Path job = TestFiles.quickJob(dir, "short", 384, 2, "dataRatio: 0.5\nschedule: Constant\nconstantFraction: 0.5");
-    Cli.Result r = Cli.run("run", job.toString(), "--workspace-root", dir.resolve("ws").toString(), "--quiet");
+    Cli.Result r = Cli.run("run", job.toString(), "--workspace-root", dir.resolve("ws").toString(), "--quiet",
+        "--step-trace", dir.resolve("steps.csv").toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("trained backbone").contains("untrained backbone").contains("kNN (k=20)")
         .contains("ReLA -> BYOL switch     at epoch 2 of 2");
@@ -45,6 +46,13 @@ class RunCommandTest {
     assertThat(epochs.get(1).get("phase").asText()).isEqualTo("BYOL");
     assertThat(epochs.get(0).get("subsetRatio").asDouble()).isEqualTo(0.5);
     assertThat(Files.readString(ws.resolve("report/chart.svg"))).startsWith("<svg").contains("ReLA → BYOL");
+    // every step once: 3 ReLA steps of epoch 0, then 3 BYOL steps of epoch 1 (no rho: not Adaptive)
+    assertThat(Files.readAllLines(dir.resolve("steps.csv"))).satisfies(rows -> {
+      assertThat(rows).hasSize(7);
+      assertThat(rows.get(0)).isEqualTo("step,epoch,phase,loss,rho");
+      assertThat(rows.get(1)).startsWith("0,0,ReLA,").endsWith(",");
+      assertThat(rows.get(6)).startsWith("5,1,BYOL,");
+    });
     List<String> lines = Files.readAllLines(ws.resolve("progress.jsonl"));
     assertThat(lines.stream().filter(l -> l.contains("\"epochEnd\":true")).count()).isEqualTo(2);
 

@@ -48,6 +48,37 @@ class SwitchRuleTest {
   }
 
   @Test
+  void windowsInEpochsGiveTheDecaysOfThatManySteps() {
+    // 1 epoch of 200 steps: window 200 steps, decay 1 - 1/200; 0.1 epoch: 20 steps
+    SwitchRule.Averages a = SwitchRule.Averages.perEpoch(0.995, 1.0, 0.1, 200);
+    assertThat(a.fastDecay()).isCloseTo(0.995, within(1e-12));
+    assertThat(a.slowDecay()).isCloseTo(0.95, within(1e-12));
+    assertThat(a.rhoThreshold()).isEqualTo(0.995);
+    // the same windows at a tenth of the data: ten times fewer steps, so ten times shorter averages
+    SwitchRule.Averages small = SwitchRule.Averages.perEpoch(0.995, 1.0, 0.04, 20);
+    assertThat(small.fastDecay()).isCloseTo(0.95, within(1e-12));
+    // a window under one step keeps only the latest value
+    assertThat(small.slowDecay()).isZero();
+  }
+
+  @Test
+  void windowsInEpochsSwitchAtTheSameEpochWhateverTheEpochLength() {
+    // the same flat curve seen with 50 and 500 steps per epoch: the switch lands at about the same epoch
+    double[] at = new double[2];
+    long[] perEpoch = {50, 500};
+    for (int i = 0; i < 2; i++) {
+      SwitchRule r = new SwitchRule(Schedule.Adaptive, SwitchRule.Averages.perEpoch(0.995, 0.5, 0.05, perEpoch[i]), 0, 100);
+      long step = 0;
+      while (r.inReLA() && step < 1_000_000) {
+        r.onReLAStep(1.0, (int) (step / perEpoch[i]), step);
+        step++;
+      }
+      at[i] = r.switchStep() / (double) perEpoch[i];
+    }
+    assertThat(at[0]).isCloseTo(at[1], within(0.05));
+  }
+
+  @Test
   void adaptiveDoesNotSwitchWhileTheLossKeepsFalling() {
     SwitchRule r = new SwitchRule(Schedule.Adaptive, SwitchRule.Averages.REFERENCE, 0, 10);
     for (int t = 0; t < 400; t++) {
