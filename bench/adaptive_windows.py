@@ -9,7 +9,7 @@ rule's parameters, so the step at which a given parameter set would fire is read
 
 Usage: bench/adaptive_windows.py [--epochs 8] [--samples 24000] [--out DIR] [--jar JAR]
                                  [--windows 0.5/0.05,1/0.1,...] [--replay-only]
-Output: <out>/traces/*.csv (the loss curves), <out>/windows.md (the switch points), <out>/README.md.
+Output: <out>/traces/*.csv (the loss curves) and <out>/windows.md (the switch points).
 Standard library only.
 """
 import argparse

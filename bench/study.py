@@ -271,7 +271,7 @@ def main():
     p.add_argument("--seeds", default="0,1,2")
     p.add_argument("--configs", default=",".join(c[0] for c in CONFIGS), help="which configurations to run")
     p.add_argument("--fast-window", default="1", help="Adaptive rule: fastWindowEpochs ('' for the reference decays)")
-    p.add_argument("--slow-window", default="0.1", help="Adaptive rule: slowWindowEpochs")
+    p.add_argument("--slow-window", default="0.2", help="Adaptive rule: slowWindowEpochs")
     p.add_argument("--eval-samples", type=int, default=10000)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--out", type=Path, default=None)
