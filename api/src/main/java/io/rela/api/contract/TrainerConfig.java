@@ -20,6 +20,13 @@ public class TrainerConfig {
   /** Namespace and name of the ReLATrainingJob. */
   public String namespace;
   public String jobName;
+  /**
+   * metadata.uid of the ReLATrainingJob: with a hash of the spec, the identity a workspace and
+   * its checkpoints must carry to be resumed.
+   */
+  public String jobUid;
+  /** The workspace's PersistentVolumeClaim, for messages. */
+  public String workspaceClaim;
   /** The job's spec, defaults applied. */
   public ReLATrainingJobSpec spec;
   /** Workspace folder: checkpoints, targets, reports. */

@@ -12,12 +12,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -43,10 +40,11 @@ public final class Checkpoint {
    * Counters and scalar state saved with the tensors, and what the backbone expects as input
    * (channels, size and the normalisation it was trained with), so it can be used as a prior or
    * exported without the job that trained it. {@code mean}/{@code std} are null in checkpoints
-   * written before they were recorded.
+   * written before they were recorded; {@code run} (whose checkpoint this is) likewise, and such
+   * a checkpoint is never resumed.
    */
   public record Meta(int epochsDone, long step, long samplesSeen, long seed, String backbone, boolean cifarStem,
-      int channels, int imageSize, SwitchRule.State switchState, float[] mean, float[] std) {}
+      int channels, int imageSize, SwitchRule.State switchState, float[] mean, float[] std, RunIdentity run) {}
 
   private Checkpoint() {}
 
@@ -85,16 +83,8 @@ public final class Checkpoint {
     CRC32 crc = new CRC32();
     crc.update(body);
     Path target = fileFor(dir, meta.epochsDone());
-    Path tmp = dir.resolve(target.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      OutputStream os = java.nio.channels.Channels.newOutputStream(ch);
-      os.write(body);
-      os.write(ByteBuffer.allocate(8).putLong(crc.getValue()).array());
-      os.flush();
-      ch.force(true);
-    }
-    AtomicFiles.move(tmp, target);
+    // a write that fails (a full disk) removes its temporary file: nothing partial is left
+    AtomicFiles.write(target, body, ByteBuffer.allocate(8).putLong(crc.getValue()).array());
     prune(dir, keep);
     return target;
   }

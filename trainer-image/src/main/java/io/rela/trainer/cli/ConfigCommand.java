@@ -37,13 +37,15 @@ abstract class ConfigCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TrainerConfig cfg = JobFiles.readConfig(config);
-    JobSettings s = JobSettings.from(cfg.jobName, cfg.spec);
+    JobSettings s = JobSettings.from(cfg.jobName, cfg.jobUid, cfg.spec);
     Workspace ws = new Workspace(Path.of(cfg.workspaceDir),
         Path.of(cfg.priorCacheDir != null ? cfg.priorCacheDir : cfg.workspaceDir + "/prior-cache"));
     Path priorCkpt = cfg.priorCheckpoint == null ? null : Path.of(cfg.priorCheckpoint);
     try (Progress progress = common.progress(cfg.jobName, ws, cfg.metricsPort, clusterSink(cfg));
         Stages stages = new Stages(s, ws, priorCkpt, progress, System.out, common.skipUnreadable)) {
-      return run(stages.withPriorJobUid(cfg.priorJobUid), s);
+      String where = cfg.workspaceClaim != null ? "workspace claim " + cfg.workspaceClaim + " (" + cfg.workspaceDir + ")"
+          : "workspace " + cfg.workspaceDir;
+      return run(stages.withPriorJobUid(cfg.priorJobUid).workspace(where, false), s);
     }
   }
 

@@ -42,6 +42,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--stop-after-epochs", hidden = true, description = "Stop cleanly after this many epochs (tests).")
   Integer stopAfterEpochs;
 
+  @Option(names = "--fresh", description = "If the workspace holds another run's files (an edited file, a job of the"
+      + " same name), move them aside into previous-run-<time>/ and start from scratch instead of refusing.")
+  boolean fresh;
+
   @Mixin
   CommonOptions common;
 
@@ -57,7 +61,8 @@ final class RunCommand implements Callable<Integer> {
       priorCkpt = Checkpoint.newestValid(dir, System.out::println).map(c -> c.file).orElse(null);
     }
     try (Progress progress = common.progress(s.name(), ws, null, stepTrace == null ? null : new StepTraceSink(stepTrace));
-        Stages stages = new Stages(s, ws, priorCkpt, progress, System.out, common.skipUnreadable)) {
+        Stages stages = new Stages(s, ws, priorCkpt, progress, System.out, common.skipUnreadable)
+            .workspace("workspace " + ws.root(), fresh)) {
       stages.trainData();
       long tEmbed = System.nanoTime();
       for (int i = 0; i < s.prior().shards(); i++) {

@@ -81,7 +81,7 @@ final class TargetsBenchCommand implements Callable<Integer> {
     }
     double writeSeconds = (System.nanoTime() - t0) / 1e9;
     long t1 = System.nanoTime();
-    RowBlocks y = cache.rows(key, shards);
+    RowBlocks y = cache.rows(key, shards, rows);
     TargetReducer.Targets t = TargetReducer.reduce(y, k);
     double reduceSeconds = (System.nanoTime() - t1) / 1e9;
     // the last row, addressed past 2^31 floats of Y, reads back from the table

@@ -40,7 +40,9 @@ public final class JobFiles {
       throw new BadInputException(file + ": " + String.join("; ", errors));
     }
     try {
-      return JobSettings.from(name, YAML.treeToValue(spec, ReLATrainingJobSpec.class));
+      JsonNode uid = root.path("metadata").get("uid");
+      return JobSettings.from(name, uid == null || !uid.isTextual() ? null : uid.asText(),
+          YAML.treeToValue(spec, ReLATrainingJobSpec.class));
     } catch (IOException e) {
       throw new BadInputException(file + ": " + e.getMessage(), e);
     }

@@ -18,13 +18,13 @@ import java.nio.file.Paths;
  * mirror the spec (dataset, prior, model, training, rela, evaluation).
  */
 public record JobSettings(String name, Data data, Prior prior, Model model, Training training, Rela rela,
-    EvalSettings evaluation) {
+    EvalSettings evaluation, String uid) {
 
   /** spec.dataset. */
   public record Data(DatasetFormat format, Path trainPath, Path evalPath, int imageSize, int channels) {}
 
   /** spec.prior. */
-  public record Prior(PriorType type, RandomPriorInit randomInit, String uri, int inputSize, int shards) {}
+  public record Prior(PriorType type, RandomPriorInit randomInit, String uri, int inputSize, int shards, String sha256) {}
 
   /** spec.model. */
   public record Model(Backbone backbone, boolean cifarStem, int projectionDim, int hiddenDim) {
@@ -50,6 +50,11 @@ public record JobSettings(String name, Data data, Prior prior, Model model, Trai
   }
 
   public static JobSettings from(String name, ReLATrainingJobSpec s) {
+    return from(name, null, s);
+  }
+
+  /** The settings of job {@code name} whose metadata.uid is {@code uid} (null outside a cluster). */
+  public static JobSettings from(String name, String uid, ReLATrainingJobSpec s) {
     if (s.dataset == null || s.dataset.format == null || s.dataset.path == null) {
       throw new BadInputException("spec.dataset.format and spec.dataset.path are required");
     }
@@ -85,12 +90,12 @@ public record JobSettings(String name, Data data, Prior prior, Model model, Trai
     return new JobSettings(name,
         new Data(format, train, eval, size, channels),
         new Prior(p.type, p.randomInit != null ? p.randomInit : RandomPriorInit.Student, p.uri,
-            p.inputSize != null ? p.inputSize : (fileprior ? 224 : size), p.shards),
+            p.inputSize != null ? p.inputSize : (fileprior ? 224 : size), p.shards, p.sha256),
         new Model(s.model.backbone, s.model.cifarStem, s.model.projectionDim, hidden),
         new Training(t.epochs, t.batchSize, t.learningRate, t.weightDecay, t.momentum, t.seed, t.checkpointEveryEpochs,
             t.onlineClassifier, t.workers, t.maxSamples),
         new Rela(r.dataRatio, r.schedule, r.constantFraction != null ? r.constantFraction : 0.0, r.rhoThreshold,
             r.fastDecay, r.slowDecay, r.fastWindowEpochs, r.slowWindowEpochs, r.targetDim, r.trainTransfer),
-        EvalSettings.from(s.evaluation));
+        EvalSettings.from(s.evaluation), uid);
   }
 }

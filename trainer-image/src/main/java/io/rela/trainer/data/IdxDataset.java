@@ -1,7 +1,6 @@
 package io.rela.trainer.data;
 
 import io.rela.trainer.BadInputException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -36,33 +35,17 @@ public final class IdxDataset implements ImageDataset {
     String prefix = split == Split.TRAIN ? "train" : "t10k";
     Path images = find(folder, prefix + "-images-idx3-ubyte");
     Path labelFile = find(folder, prefix + "-labels-idx1-ubyte");
-    ByteBuffer img = ByteBuffer.wrap(read(images));
-    ByteBuffer lab = ByteBuffer.wrap(read(labelFile));
-    if (img.remaining() < 16 || img.getInt() != IMAGES_MAGIC) {
-      throw new BadInputException(images + ": not an IDX image file (wrong magic number, expected 0x00000803)");
+    Idx img = read(images, IMAGES_MAGIC, 3);
+    int n = img.dims[0];
+    Idx lab = read(labelFile, LABELS_MAGIC, 1);
+    if (lab.dims[0] != n) {
+      throw new BadInputException(labelFile + ": holds " + lab.dims[0] + " labels, but " + images.getFileName() + " holds "
+          + n + " images");
     }
-    int n = img.getInt();
-    int rows = img.getInt();
-    int cols = img.getInt();
-    if (n <= 0 || rows <= 0 || cols <= 0 || rows > 4096 || cols > 4096) {
-      throw new BadInputException(images + ": implausible IDX header (" + n + " images of " + rows + "x" + cols + ")");
-    }
-    long expected = 16L + (long) n * rows * cols;
-    if (img.capacity() != expected) {
-      throw new BadInputException(images + ": truncated or padded: " + img.capacity() + " bytes, header says " + expected);
-    }
-    if (lab.remaining() < 8 || lab.getInt() != LABELS_MAGIC) {
-      throw new BadInputException(labelFile + ": not an IDX label file (wrong magic number, expected 0x00000801)");
-    }
-    int nl = lab.getInt();
-    if (nl != n || lab.capacity() != 8L + n) {
-      throw new BadInputException(labelFile + ": holds " + nl + " labels in " + lab.capacity() + " bytes, but "
-          + images.getFileName() + " holds " + n + " images");
-    }
-    byte[] px = new byte[n * rows * cols];
-    img.get(px);
-    byte[] lb = new byte[n];
-    lab.get(lb);
+    int rows = img.dims[1];
+    int cols = img.dims[2];
+    byte[] px = img.payload;
+    byte[] lb = lab.payload;
     for (int i = 0; i < n; i++) {
       if (lb[i] < 0 || lb[i] > 9) {
         throw new BadInputException(labelFile + ": label " + lb[i] + " of sample " + i + " is outside 0-9");
@@ -78,23 +61,52 @@ public final class IdxDataset implements ImageDataset {
     }
     for (String name : new String[] {base + ".gz", base}) {
       Path p = folder.resolve(name);
-      if (Files.isRegularFile(p)) {
+      if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          throw new BadInputException(p + ": not a regular file (links, pipes and devices are not read)");
+        }
         return p;
       }
     }
     throw new BadInputException("dataset folder " + folder + " has no " + base + ".gz or " + base);
   }
 
-  private static byte[] read(Path file) {
-    try (InputStream raw = Files.newInputStream(file)) {
-      if (file.toString().endsWith(".gz")) {
-        try (InputStream in = new GZIPInputStream(raw, 1 << 16)) {
-          ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
-          in.transferTo(out);
-          return out.toByteArray();
-        }
+  /** An IDX file's dimensions and its payload. */
+  private record Idx(int[] dims, byte[] payload) {}
+
+  /**
+   * Reads an IDX file (gzip or plain) header first: the magic number and dimensions are checked
+   * before any payload is read or inflated, and then exactly the bytes the header announces are
+   * read, so a file whose header lies (or a small .gz that inflates to gigabytes) costs no more
+   * memory than a plausible header allows.
+   */
+  private static Idx read(Path file, int magic, int dimensions) {
+    try (InputStream raw = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw) {
+      ByteBuffer head = ByteBuffer.wrap(in.readNBytes(4 + 4 * dimensions));
+      if (head.capacity() < 4 + 4 * dimensions || head.getInt() != magic) {
+        throw new BadInputException(file + ": not an IDX " + (dimensions == 3 ? "image" : "label")
+            + " file (wrong magic number, expected 0x" + String.format("%08x", magic) + ")");
       }
-      return raw.readAllBytes();
+      int[] dims = new int[dimensions];
+      long bytes = 1;
+      for (int i = 0; i < dimensions; i++) {
+        dims[i] = head.getInt();
+        bytes *= Math.max(dims[i], 0);
+      }
+      boolean plausible = dims[0] > 0 && (dimensions == 1 || dims[1] > 0 && dims[2] > 0 && dims[1] <= 4096 && dims[2] <= 4096);
+      if (!plausible || bytes > Integer.MAX_VALUE - 64) {
+        throw new BadInputException(file + ": implausible IDX header (" + java.util.Arrays.toString(dims) + ")");
+      }
+      byte[] payload = in.readNBytes((int) bytes);
+      if (payload.length != bytes) {
+        throw new BadInputException(file + ": truncated: " + (4 + 4 * dimensions + payload.length) + " bytes, header says "
+            + (4 + 4 * dimensions + bytes));
+      }
+      if (in.read() != -1) {
+        throw new BadInputException(file + ": padded: more bytes than the header's " + (4 + 4 * dimensions + bytes));
+      }
+      return new Idx(dims, payload);
     } catch (IOException e) {
       throw new BadInputException(file + ": cannot read (" + e.getMessage() + "); the file is truncated or not gzip", e);
     }

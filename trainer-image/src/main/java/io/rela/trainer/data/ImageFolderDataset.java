@@ -5,6 +5,7 @@ import io.rela.trainer.augment.ImageOps;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,8 @@ public final class ImageFolderDataset implements ImageDataset {
     }
     List<Path> classDirs;
     try (Stream<Path> s = Files.list(root)) {
-      classDirs = s.filter(Files::isDirectory).sorted().toList();
+      // links are not followed: a class folder or image must be inside the dataset itself
+      classDirs = s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
     } catch (IOException e) {
       throw new BadInputException("cannot list " + root + ": " + e.getMessage(), e);
     }
@@ -58,6 +60,10 @@ public final class ImageFolderDataset implements ImageDataset {
     for (int c = 0; c < classDirs.size(); c++) {
       try (Stream<Path> s = Files.list(classDirs.get(c))) {
         for (Path f : s.filter(ImageFolderDataset::isImage).sorted().toList()) {
+          if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BadInputException(f + ": not a regular file (" + kind(f) + "); an ImageFolder dataset is read"
+                + " only from regular files, never through links, pipes or devices");
+          }
           files.add(f);
           labels.add(c);
         }
@@ -76,6 +82,37 @@ public final class ImageFolderDataset implements ImageDataset {
     }
     return new ImageFolderDataset(files, labels.stream().mapToInt(Integer::intValue).toArray(), classDirs.size(),
         size, channels, skipUnreadable, "folder:" + files.size() + ":" + size + ":files-sha256=" + digest);
+  }
+
+  private static String kind(Path f) {
+    return Files.isSymbolicLink(f) ? "a symbolic link" : Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS) ? "a folder"
+        : "a pipe, socket or device";
+  }
+
+  /**
+   * Largest image decoded, in pixels: 6000 x 6000. Checked from the file's header before
+   * decoding, since a small compressed file can announce a picture that fills any heap.
+   */
+  public static final long MAX_PIXELS = 36_000_000L;
+
+  /** Width x height from the image's header, or -1 when no reader knows the file. */
+  static long pixelsOf(Path f) throws IOException {
+    try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
+      if (in == null) {
+        return -1;
+      }
+      java.util.Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        return -1;
+      }
+      javax.imageio.ImageReader r = readers.next();
+      try {
+        r.setInput(in, true, true);
+        return (long) r.getWidth(0) * r.getHeight(0);
+      } finally {
+        r.dispose();
+      }
+    }
   }
 
   private static boolean isImage(Path p) {
@@ -112,6 +149,17 @@ public final class ImageFolderDataset implements ImageDataset {
   @Override
   public Image read(int index) {
     Path f = files.get(index);
+    long pixels;
+    try {
+      pixels = pixelsOf(f);
+    } catch (IOException e) {
+      pixels = -1;
+    }
+    if (pixels > MAX_PIXELS) {
+      // refused whatever --skip-unreadable-images says: it is not unreadable, it is hostile or a mistake
+      throw new BadInputException(f + ": " + pixels + " pixels, more than the " + MAX_PIXELS + " (6000 x 6000) the trainer"
+          + " decodes; resize it or remove it from the dataset");
+    }
     TurboJpeg turbo = TurboJpeg.get();
     String name = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     if (turbo != null && (name.endsWith(".jpg") || name.endsWith(".jpeg"))) {

@@ -33,14 +33,21 @@ import java.util.zip.CRC32C;
  * header and length before use and the checksum while streaming; a shard that fails either is
  * treated as missing and embedded again.
  *
- * <p>Shard layout: magic {@code RELAEMB2}, rows (int64), d (int32), CRC-32C of the payload
- * (int64), then rows x d little-endian float32.
+ * <p>A shard is bound to its place: its header carries a SHA-256 of (key, shard index, shard
+ * count, rows), and the checksum covers that binding and the payload. A shard copied under
+ * another key, into another slot, or holding the wrong number of rows for the dataset (whose
+ * identity is part of the key) is not this key's shard: it is treated as missing and replaced,
+ * never used and never left to fail later jobs. The cache folder is still a trust boundary: a
+ * job that may write it can write valid shards of any key (see the README).
+ *
+ * <p>Shard layout: magic {@code RELAEMB3}, rows (int64), d (int32), CRC-32C of binding +
+ * payload (int64), the binding (32 bytes), then rows x d little-endian float32.
  */
 public final class EmbeddingCache {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final byte[] MAGIC = "RELAEMB2".getBytes(StandardCharsets.US_ASCII);
-  static final int HEADER = 8 + 8 + 4 + 8;
+  private static final byte[] MAGIC = "RELAEMB3".getBytes(StandardCharsets.US_ASCII);
+  static final int HEADER = 8 + 8 + 4 + 8 + 32;
   /** Rows per block when streaming a shard back. */
   private static final int BLOCK_ROWS = 4096;
 
@@ -55,15 +62,20 @@ public final class EmbeddingCache {
     return PriorCacheKey.of(datasetIdentity, priorIdentity, inputSize);
   }
 
-  /** SHA-256 of a file's bytes (prior weights), for identities. */
+  /** SHA-256 of a file's bytes (prior weights), for identities: the first 24 hex digits of {@link #sha256}. */
   public static String digest(Path file) {
+    return sha256(file).substring(0, 24);
+  }
+
+  /** SHA-256 of a file's bytes, 64 hex digits. */
+  public static String sha256(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       byte[] buf = new byte[1 << 16];
       for (int n; (n = in.read(buf)) > 0; ) {
         sha.update(buf, 0, n);
       }
-      return HexFormat.of().formatHex(sha.digest(), 0, 12);
+      return HexFormat.of().formatHex(sha.digest());
     } catch (IOException e) {
       throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")", e);
     } catch (NoSuchAlgorithmException e) {
@@ -84,23 +96,48 @@ public final class EmbeddingCache {
     return new long[] {n * shard / shards, n * (shard + 1) / shards};
   }
 
-  /** Whether the shard is there with a sound header and the length it announces (the checksum is verified on read). */
-  public boolean hasShard(String key, int shard, int shards) {
-    return header(shardFile(dir(key), shard, shards)) != null;
+  /** What ties a shard to its key, slot and row count. */
+  static byte[] binding(String key, int shard, int shards, long rows) {
+    try {
+      return MessageDigest.getInstance("SHA-256")
+          .digest((key + "\n" + shard + "/" + shards + "\n" + rows).getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
-  public boolean isComplete(String key, int shards) {
+  /** The binding shard {@code shard} of {@code shards} must carry for a dataset of {@code n} samples. */
+  static byte[] expected(String key, int shard, int shards, long n) {
+    long[] r = shardRange(n, shard, shards);
+    return binding(key, shard, shards, r[1] - r[0]);
+  }
+
+  /**
+   * Whether the shard of a dataset of {@code n} samples is there, bound to this key and slot,
+   * with the rows and length it must have (the checksum is verified on read).
+   */
+  public boolean hasShard(String key, int shard, int shards, long n) {
+    return header(shardFile(dir(key), shard, shards), expected(key, shard, shards, n)) != null;
+  }
+
+  public boolean isComplete(String key, int shards, long n) {
     for (int i = 0; i < shards; i++) {
-      if (!hasShard(key, i, shards)) {
+      if (!hasShard(key, i, shards, n)) {
         return false;
       }
     }
     return true;
   }
 
-  /** Header of a shard file: {rows, d, crc}, or null when absent, foreign, torn or of another length. */
-  static long[] header(Path f) {
-    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+  /**
+   * Header of a shard file: {rows, d, crc}, or null when absent, foreign (another key, slot or
+   * row count than {@code binding}), torn or of another length. Links are not followed.
+   */
+  static long[] header(Path f, byte[] binding) {
+    if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
       while (h.hasRemaining() && ch.read(h) >= 0) {
         // read the whole header
@@ -114,7 +151,10 @@ public final class EmbeddingCache {
       long rows = h.getLong();
       int d = h.getInt();
       long crc = h.getLong();
-      if (!java.util.Arrays.equals(magic, MAGIC) || rows < 0 || d <= 0 || ch.size() != HEADER + rows * d * 4L) {
+      byte[] bound = new byte[32];
+      h.get(bound);
+      if (!java.util.Arrays.equals(magic, MAGIC) || !java.util.Arrays.equals(bound, binding) || rows < 0 || d <= 0
+          || d > 1 << 20 || ch.size() != HEADER + rows * d * 4L) {
         return null;
       }
       return new long[] {rows, d, crc};
@@ -127,7 +167,7 @@ public final class EmbeddingCache {
   public ShardWriter openShard(String key, int shard, int shards, long rows, int d) throws IOException {
     Path dir = dir(key);
     Files.createDirectories(dir);
-    return new ShardWriter(dir, shardFile(dir, shard, shards), rows, d);
+    return new ShardWriter(dir, shardFile(dir, shard, shards), rows, d, binding(key, shard, shards, rows));
   }
 
   /** A shard being written to its own temporary file; {@link #close} without publishing deletes it. */
@@ -139,14 +179,17 @@ public final class EmbeddingCache {
     private final long rows;
     private final int d;
     private final CRC32C crc = new CRC32C();
+    private final byte[] binding;
     private long written;
     private boolean done;
 
-    ShardWriter(Path dir, Path target, long rows, int d) throws IOException {
+    ShardWriter(Path dir, Path target, long rows, int d, byte[] binding) throws IOException {
       this.dir = dir;
       this.target = target;
       this.rows = rows;
       this.d = d;
+      this.binding = binding;
+      crc.update(binding);
       this.tmp = AtomicFiles.temporary(target);
       this.ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       ch.position(HEADER);
@@ -175,12 +218,12 @@ public final class EmbeddingCache {
         throw new IllegalStateException(target + ": " + written + " of " + rows + " rows written");
       }
       ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-      h.put(MAGIC).putLong(rows).putInt(d).putLong(crc.getValue()).flip();
+      h.put(MAGIC).putLong(rows).putInt(d).putLong(crc.getValue()).put(binding).flip();
       ch.write(h, 0);
       ch.force(true);
       ch.close();
       done = true;
-      boolean mine = publishOnce(tmp, target);
+      boolean mine = publishOnce(tmp, target, binding);
       publishOnce(JSON.writeValueAsBytes(info), dir.resolve("meta.json"));
       syncDir(dir);
       return mine;
@@ -197,8 +240,9 @@ public final class EmbeddingCache {
     }
   }
 
-  private static boolean publishOnce(Path tmp, Path target) throws IOException {
-    if (header(target) != null) {
+  /** Renames {@code tmp} into place unless a shard bound like it is there (a foreign or wrong one is replaced). */
+  private static boolean publishOnce(Path tmp, Path target, byte[] binding) throws IOException {
+    if (header(target, binding) != null) {
       Files.deleteIfExists(tmp);
       return false;
     }
@@ -241,16 +285,17 @@ public final class EmbeddingCache {
    * against each shard's checksum as it is read (a mismatch throws {@link CorruptShardException}
    * after the shard's last block, before the caller's result is used).
    */
-  public RowBlocks rows(String key, int shards) throws IOException {
+  public RowBlocks rows(String key, int shards, long samples) throws IOException {
     Path dir = dir(key);
     long n = 0;
     int d = -1;
     long[][] headers = new long[shards][];
     for (int i = 0; i < shards; i++) {
       Path f = shardFile(dir, i, shards);
-      long[] h = header(f);
+      long[] h = header(f, expected(key, i, shards, samples));
       if (h == null) {
-        throw new CorruptShardException(f, "missing, torn or not an embedding shard");
+        throw new CorruptShardException(f, "missing, torn, or not this key's shard " + i + "/" + shards + " of "
+            + samples + " samples");
       }
       if (d >= 0 && h[1] != d) {
         throw new CorruptShardException(f, "dimension " + h[1] + " differs from the other shards' " + d);
@@ -269,6 +314,7 @@ public final class EmbeddingCache {
         for (int i = 0; i < shards; i++) {
           Path f = shardFile(dir, i, shards);
           CRC32C crc = new CRC32C();
+          crc.update(expected(key, i, shards, samples));
           try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
             ch.position(HEADER);
             long left = headers[i][0];

@@ -23,7 +23,7 @@ public final class Priors {
       case Random -> PriorCacheKey.randomPrior(s.model().backbone().name(), s.model().cifarStem(), s.data().channels(), s.training().seed(),
           s.prior().randomInit() == RandomPriorInit.Independent);
       case Job -> PriorCacheKey.jobPrior(priorJobUid, EmbeddingCache.digest(requireCheckpoint(priorCheckpoint)));
-      case TorchScript -> PriorCacheKey.torchScriptPrior(EmbeddingCache.digest(Paths.get(s.prior().uri())));
+      case TorchScript -> PriorCacheKey.torchScriptPrior(verifiedDigest(s).substring(0, 24));
       case ONNX -> throw unsupportedOnnx();
     };
   }
@@ -42,7 +42,10 @@ public final class Priors {
             new BadInputException("spec.prior.jobRef: " + f + " is not a valid checkpoint (partial or corrupt)"));
         yield BackbonePrior.fromCheckpoint(manager, c, jobPriorPreprocess(c.meta, s, norm));
       }
-      case TorchScript -> TorchScriptPrior.load(Paths.get(s.prior().uri()), s.prior().inputSize());
+      case TorchScript -> {
+        verifiedDigest(s);
+        yield TorchScriptPrior.load(Paths.get(s.prior().uri()), s.prior().inputSize());
+      }
       case ONNX -> throw unsupportedOnnx();
     };
   }
@@ -79,5 +82,23 @@ public final class Priors {
   private static BadInputException unsupportedOnnx() {
     return new BadInputException("spec.prior.type: ONNX priors need the ONNX Runtime engine, which this trainer image does not"
         + " ship; export the model to TorchScript (torch.jit.trace) and use type TorchScript");
+  }
+
+  /**
+   * The prior file's SHA-256, checked against spec.prior.sha256 when the spec names one: a
+   * TorchScript file is a program, so a cluster may allow only files of known digests, and the
+   * file loaded must be the one that was allowed.
+   */
+  static String verifiedDigest(JobSettings s) {
+    java.nio.file.Path f = Paths.get(s.prior().uri());
+    if (!java.nio.file.Files.isRegularFile(f)) {
+      throw new BadInputException("spec.prior.uri: " + f + " is not a file");
+    }
+    String actual = EmbeddingCache.sha256(f);
+    if (s.prior().sha256() != null && !s.prior().sha256().equalsIgnoreCase(actual)) {
+      throw new BadInputException("spec.prior.sha256: " + f + " has SHA-256 " + actual + ", the spec allows only "
+          + s.prior().sha256() + "; refusing to load it");
+    }
+    return actual;
   }
 }

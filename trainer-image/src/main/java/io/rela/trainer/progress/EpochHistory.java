@@ -16,7 +16,10 @@ public final class EpochHistory {
 
   private EpochHistory() {}
 
-  /** The last closing report of each epoch, in epoch order (a resumed run's repeats are replaced). */
+  /**
+   * The last closing report of each epoch, in epoch order (a resumed run's repeats are
+   * replaced); lines that are not whole reports are skipped.
+   */
   public static List<ProgressReport> read(Path progressLog) throws IOException {
     if (!Files.exists(progressLog)) {
       return List.of();
@@ -26,7 +29,13 @@ public final class EpochHistory {
       if (line.isBlank()) {
         continue;
       }
-      ProgressReport r = JSON.readValue(line, ProgressReport.class);
+      ProgressReport r;
+      try {
+        r = JSON.readValue(line, ProgressReport.class);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        // a line torn by a killed writer or a full disk: the line before it still tells the epoch
+        continue;
+      }
       if (Boolean.TRUE.equals(r.epochEnd) && r.epoch != null) {
         byEpoch.put(r.epoch, r);
       }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rela.api.contract.ProgressReport;
 import io.rela.trainer.BadInputException;
 import io.rela.trainer.checkpoint.Checkpoint;
+import io.rela.trainer.checkpoint.RunIdentity;
 import io.rela.trainer.config.EvalSettings;
 import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.data.Datasets;
@@ -49,6 +50,8 @@ public final class Stages implements AutoCloseable {
   private ImageDataset train;
   private String priorJobUid;
   private ImageDataset evalData;
+  private String workspaceName;
+  private boolean fresh;
 
   public Stages(JobSettings settings, Workspace ws, Path priorCheckpoint, Progress progress, PrintStream log,
       boolean skipUnreadable) {
@@ -58,6 +61,7 @@ public final class Stages implements AutoCloseable {
     this.progress = progress;
     this.log = log;
     this.skipUnreadable = skipUnreadable;
+    this.workspaceName = "workspace " + ws.root();
     log.println("running as " + io.rela.trainer.runtime.ProcessIdentity.describe());
     // every GPU the process was given, else the CPU; the first holds the model of record
     this.devices = List.of(Engine.getInstance().getDevices());
@@ -108,7 +112,7 @@ public final class Stages implements AutoCloseable {
     ProgressReport r = progress.current();
     r.stage = io.rela.api.contract.TrainerStage.Embedding;
     r.priorCacheKey = key;
-    if (cache.hasShard(key, shard, shards)) {
+    if (cache.hasShard(key, shard, shards, data.size())) {
       log.println("prior cache hit: " + key + " shard " + shard + "/" + shards + " already embedded; skipping the pass");
       r.priorReused = true;
       report(r);
@@ -137,6 +141,7 @@ public final class Stages implements AutoCloseable {
    */
   public Training.Outcome train(Integer stopAfterEpochs) throws IOException {
     ImageDataset data = trainData();
+    RunIdentity.of(s).claim(ws.root(), workspaceName, fresh, log::println);
     if (!s.rela().schedule().usesPriorTargets()) {
       // BYOL from the first step: the transfer layer exists but is never used
       TargetReducer.Targets none = TargetReducer.Targets.none(s.model().featureDim());
@@ -150,12 +155,12 @@ public final class Stages implements AutoCloseable {
     int priorDim = 0;
     for (int attempt = 0; targets == null; attempt++) {
       for (int i = 0; i < shards; i++) {
-        if (!cache.hasShard(key, i, shards)) {
+        if (!cache.hasShard(key, i, shards, data.size())) {
           log.println("prior embeddings " + key + ": shard " + i + "/" + shards + " is missing or damaged; embedding it now");
           embedShard(data, cache, key, i, shards);
         }
       }
-      RowBlocks y = cache.rows(key, shards);
+      RowBlocks y = cache.rows(key, shards, data.size());
       priorDim = y.d();
       if (y.n() != data.size()) {
         throw new BadInputException(cache.dir(key) + ": holds " + y.n() + " embeddings for " + data.size() + " samples");
@@ -201,6 +206,11 @@ public final class Stages implements AutoCloseable {
   public ProgressReport evaluate() throws IOException {
     Checkpoint.Loaded ckpt = Checkpoint.newestValid(ws.checkpoints(), log::println)
         .orElseThrow(() -> new BadInputException(ws.checkpoints() + ": no valid checkpoint to evaluate; run the train stage first"));
+    if (!RunIdentity.of(s).owns(ckpt.meta.run())) {
+      throw new BadInputException(workspaceName + ": " + ckpt.file.getFileName() + " was written by "
+          + (ckpt.meta.run() == null ? "a run of unknown identity" : ckpt.meta.run()) + ", not by this run, "
+          + RunIdentity.of(s) + ": refusing to evaluate and report another run's weights");
+    }
     ProgressReport r = progress.current();
     r.stage = io.rela.api.contract.TrainerStage.Evaluating;
     report(r);
@@ -246,6 +256,16 @@ public final class Stages implements AutoCloseable {
   /** A labelled split of the dataset, at most {@code limit} samples. */
   private ImageDataset split(Path path, Split split, Integer limit) {
     return Datasets.open(s.data().format(), path, split, s.data().imageSize(), s.data().channels(), skipUnreadable).limit(limit);
+  }
+
+  /**
+   * How the workspace is named in messages (the claim, in a cluster), and whether a workspace
+   * holding another run's files is moved aside ({@code fresh}) rather than refused.
+   */
+  public Stages workspace(String name, boolean fresh) {
+    this.workspaceName = name;
+    this.fresh = fresh;
+    return this;
   }
 
   /** The UID of the job whose backbone is the prior (in a cluster): part of the prior's identity. */

@@ -6,6 +6,8 @@ import io.rela.api.contract.ProgressReport;
 import io.rela.trainer.augment.Augmentation;
 import io.rela.trainer.augment.AugmentationParams;
 import io.rela.trainer.checkpoint.Checkpoint;
+import io.rela.trainer.checkpoint.RunIdentity;
+import io.rela.trainer.BadInputException;
 import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.data.Batch;
 import io.rela.trainer.data.BatchLoader;
@@ -78,7 +80,13 @@ public final class Training {
     }
     SwitchRule rule = new SwitchRule(s.rela().schedule(), averages, s.rela().constantFraction(), s.training().epochs());
     List<ProgressReport> history = new ArrayList<>();
+    RunIdentity me = RunIdentity.of(s);
     Optional<Checkpoint.Loaded> resume = Checkpoint.newestValid(checkpointDir, log);
+    if (resume.isPresent() && !me.owns(resume.get().meta.run())) {
+      throw new BadInputException(resume.get().file + " was written by " + (resume.get().meta.run() == null
+          ? "a run of unknown identity" : resume.get().meta.run()) + ", not by this run, " + me
+          + ": refusing to resume another run's weights");
+    }
     Learner.Config config = new Learner.Config(arch, s.model().hiddenDim(), s.model().projectionDim(), targets.k(),
         data.numClasses(), s.rela().trainTransfer(), s.training().seed(), s.training().learningRate(),
         s.training().weightDecay(), s.training().momentum(), s.training().onlineClassifier());
@@ -152,7 +160,7 @@ public final class Training {
         boolean last = epoch + 1 == s.training().epochs();
         if (last || (epoch + 1) % s.training().checkpointEvery() == 0) {
           Checkpoint.Meta meta = new Checkpoint.Meta(epoch + 1, step, samplesSeen, s.training().seed(), s.model().backbone().name(),
-              s.model().cifarStem(), s.data().channels(), s.data().imageSize(), rule.state(), norm[0], norm[1]);
+              s.model().cifarStem(), s.data().channels(), s.data().imageSize(), rule.state(), norm[0], norm[1], me);
           lastCheckpoint = Checkpoint.save(checkpointDir, meta, nets, optimizer, 2);
           end.checkpoint = lastCheckpoint.toString();
         }

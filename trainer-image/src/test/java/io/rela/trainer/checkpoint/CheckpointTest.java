@@ -26,7 +26,7 @@ class CheckpointTest {
         AdamW opt = new AdamW(nets.manager(), 1e-3, 0.01);
         SwitchRule rule = new SwitchRule(Schedule.Adaptive, SwitchRule.Averages.REFERENCE, 0, 5);
         rule.onReLAStep(0.7, 0, 0);
-        Checkpoint.Meta meta = new Checkpoint.Meta(1, 10, 640, 1, "CONVNET4", true, 1, 28, rule.state(), new float[] {0.286f}, new float[] {0.353f});
+        Checkpoint.Meta meta = new Checkpoint.Meta(1, 10, 640, 1, "CONVNET4", true, 1, 28, rule.state(), new float[] {0.286f}, new float[] {0.353f}, null);
         Path f = Checkpoint.save(dir, meta, nets, opt, 2);
         assertThat(f.getFileName().toString()).isEqualTo("checkpoint-epoch-000001.bin");
         try (var files = Files.list(dir)) {
@@ -42,8 +42,8 @@ class CheckpointTest {
         Files.write(f, bytes);
         assertThat(Checkpoint.read(f)).isEmpty();
 
-        Checkpoint.save(dir, new Checkpoint.Meta(2, 20, 1280, 1, "CONVNET4", true, 1, 28, rule.state(), new float[] {0.286f}, new float[] {0.353f}), nets, opt, 2);
-        Checkpoint.save(dir, new Checkpoint.Meta(3, 30, 1920, 1, "CONVNET4", true, 1, 28, rule.state(), new float[] {0.286f}, new float[] {0.353f}), nets, opt, 2);
+        Checkpoint.save(dir, new Checkpoint.Meta(2, 20, 1280, 1, "CONVNET4", true, 1, 28, rule.state(), new float[] {0.286f}, new float[] {0.353f}, null), nets, opt, 2);
+        Checkpoint.save(dir, new Checkpoint.Meta(3, 30, 1920, 1, "CONVNET4", true, 1, 28, rule.state(), new float[] {0.286f}, new float[] {0.353f}, null), nets, opt, 2);
         assertThat(Checkpoint.list(dir)).extracting(p -> p.getFileName().toString())
             .containsExactly("checkpoint-epoch-000003.bin", "checkpoint-epoch-000002.bin");
       }

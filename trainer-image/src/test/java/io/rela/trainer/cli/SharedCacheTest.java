@@ -63,7 +63,7 @@ class SharedCacheTest {
       assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("meta.json", "shard-0000-of-0001.f32");
     }
     EmbeddingCache c = new EmbeddingCache(cache);
-    c.rows(entry.getFileName().toString(), 1).forEach((first, rows, count) -> { });
+    c.rows(entry.getFileName().toString(), 1, 384).forEach((first, rows, count) -> { });
 
     // a bit flips on the shared volume: the next job notices and embeds the shard again
     Path shard = EmbeddingCache.shardFile(entry, 0, 1);
@@ -75,6 +75,6 @@ class SharedCacheTest {
         "--prior-cache", cache.toString(), "--quiet");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("checksum mismatch").contains("embedding it now").contains("embedded 384 samples");
-    c.rows(entry.getFileName().toString(), 1).forEach((first, rows, count) -> { });
+    c.rows(entry.getFileName().toString(), 1, 384).forEach((first, rows, count) -> { });
   }
 }

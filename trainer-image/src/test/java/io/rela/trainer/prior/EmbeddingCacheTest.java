@@ -42,14 +42,14 @@ class EmbeddingCacheTest {
     EmbeddingCache cache = new EmbeddingCache(dir);
     for (int shard = 0; shard < 2; shard++) {
       try (EmbeddingCache.ShardWriter w = cache.openShard("k", shard, 2, 3, 2)) {
-        assertThat(cache.hasShard("k", shard, 2)).isFalse();
+        assertThat(cache.hasShard("k", shard, 2, 6)).isFalse();
         w.append(rows(2, 2, 100 * shard), 2);
         w.append(java.util.Arrays.copyOfRange(rows(3, 2, 100 * shard), 4, 6), 1);
         assertThat(w.publish(Map.of("prior", "p"))).isTrue();
       }
     }
-    assertThat(cache.isComplete("k", 2)).isTrue();
-    RowBlocks y = cache.rows("k", 2);
+    assertThat(cache.isComplete("k", 2, 6)).isTrue();
+    RowBlocks y = cache.rows("k", 2, 6);
     assertThat(y.n()).isEqualTo(6);
     assertThat(y.d()).isEqualTo(2);
     float[] all = readAll(y);
@@ -66,7 +66,7 @@ class EmbeddingCacheTest {
       w.append(rows(2, 2, 0), 2);
       // the process dies here: no publish
     }
-    assertThat(cache.hasShard("k", 0, 1)).isFalse();
+    assertThat(cache.hasShard("k", 0, 1, 4)).isFalse();
     assertThat(temporaryFiles("k")).isZero();
   }
 
@@ -83,7 +83,7 @@ class EmbeddingCacheTest {
       assertThat(b.publish(Map.of())).isTrue();
       assertThat(a.publish(Map.of())).as("the second writer finds a valid shard and keeps it").isFalse();
     }
-    assertThat(readAll(cache.rows("k", 1))).containsExactly(rows(2, 2, 0));
+    assertThat(readAll(cache.rows("k", 1, 2))).containsExactly(rows(2, 2, 0));
     assertThat(temporaryFiles("k")).isZero();
   }
 
@@ -98,18 +98,43 @@ class EmbeddingCacheTest {
     byte[] good = Files.readAllBytes(f);
 
     Files.write(f, java.util.Arrays.copyOf(good, good.length - 4));
-    assertThat(cache.hasShard("k", 0, 1)).as("torn").isFalse();
+    assertThat(cache.hasShard("k", 0, 1, 3)).as("torn").isFalse();
 
     byte[] flipped = good.clone();
     flipped[flipped.length - 3] ^= 0x10;
     Files.write(f, flipped);
-    assertThat(cache.hasShard("k", 0, 1)).as("the header and length still look right").isTrue();
-    assertThatThrownBy(() -> readAll(cache.rows("k", 1))).isInstanceOf(EmbeddingCache.CorruptShardException.class)
+    assertThat(cache.hasShard("k", 0, 1, 3)).as("the header and length still look right").isTrue();
+    assertThatThrownBy(() -> readAll(cache.rows("k", 1, 3))).isInstanceOf(EmbeddingCache.CorruptShardException.class)
         .hasMessageContaining("checksum mismatch").hasMessageContaining(f.getFileName().toString());
 
     // a shard of the earlier format (rows and d, then the floats) is another format: absent
     java.nio.ByteBuffer old = java.nio.ByteBuffer.allocate(8 + 24).putInt(3).putInt(2);
     Files.write(f, old.array());
-    assertThat(cache.hasShard("k", 0, 1)).as("old format").isFalse();
+    assertThat(cache.hasShard("k", 0, 1, 3)).as("old format").isFalse();
+  }
+
+  @Test
+  void aShardOfAnotherKeySlotOrRowCountIsNotThisKeysAndIsReplaced() throws Exception {
+    EmbeddingCache cache = new EmbeddingCache(dir);
+    try (EmbeddingCache.ShardWriter w = cache.openShard("k", 0, 1, 3, 2)) {
+      w.append(rows(3, 2, 0), 3);
+      w.publish(Map.of());
+    }
+    assertThat(cache.hasShard("k", 0, 1, 3)).isTrue();
+    assertThat(cache.hasShard("k", 0, 1, 4)).as("a dataset of 4 samples needs 4 rows").isFalse();
+    assertThatThrownBy(() -> cache.rows("k", 1, 4)).isInstanceOf(EmbeddingCache.CorruptShardException.class)
+        .hasMessageContaining("not this key's shard");
+    // the same file copied under another key, whose checksum alone would pass
+    Path other = dir.resolve("other");
+    Files.createDirectories(other);
+    Files.copy(EmbeddingCache.shardFile(dir.resolve("k"), 0, 1), EmbeddingCache.shardFile(other, 0, 1));
+    assertThat(cache.hasShard("other", 0, 1, 3)).as("copied under another key").isFalse();
+    // a writer of the right shape replaces the wrong one instead of deferring to it
+    try (EmbeddingCache.ShardWriter w = cache.openShard("k", 0, 1, 4, 2)) {
+      w.append(rows(4, 2, 7), 4);
+      assertThat(w.publish(Map.of())).isTrue();
+    }
+    assertThat(cache.hasShard("k", 0, 1, 4)).isTrue();
+    assertThat(readAll(cache.rows("k", 1, 4))).containsExactly(rows(4, 2, 7));
   }
 }

@@ -47,7 +47,7 @@ class TorchScriptPriorTest {
     try (Progress progress = new Progress();
         Stages stages = new Stages(s, ws, null, progress, new PrintStream(System.out), false)) {
       assertThat(stages.embed(0, 1)).isTrue();
-      var rows = new EmbeddingCache(ws.priorCache()).rows(stages.cacheKey(), 1);
+      var rows = new EmbeddingCache(ws.priorCache()).rows(stages.cacheKey(), 1, stages.trainData().size());
       dim[0] = rows.d();
       float[] all = new float[(int) rows.n() * rows.d()];
       rows.forEach((first, block, count) -> System.arraycopy(block, 0, all, (int) first * rows.d(), count * rows.d()));
