@@ -44,6 +44,19 @@ public class ReLATrainingJob extends CustomResource<ReLATrainingJobSpec, ReLATra
   /** 63 (a label value) minus the longest Job suffix, "-embed". */
   public static final int MAX_NAME_LENGTH = 57;
 
+  // an object the Java types cannot hold is read as a marked spec, never a failed watch
+  @Override
+  @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = TolerantReader.Spec.class)
+  public void setSpec(ReLATrainingJobSpec spec) {
+    super.setSpec(spec);
+  }
+
+  @Override
+  @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = TolerantReader.Status.class)
+  public void setStatus(ReLATrainingJobStatus status) {
+    super.setStatus(status);
+  }
+
   @Override
   protected ReLATrainingJobStatus initStatus() {
     return new ReLATrainingJobStatus();

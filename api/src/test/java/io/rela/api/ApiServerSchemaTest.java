@@ -83,7 +83,24 @@ class ApiServerSchemaTest {
         Arguments.of("csi-secret-dataset", "dataset:\n    format: FashionMNIST\n    path: /data\n    volume:\n      name: d\n      csi:\n"
             + "        driver: x\n        nodePublishSecretRef:\n          name: s", "spec.dataset.volume"),
         Arguments.of("a-name-of-fifty-eight-characters-is-one-too-long-for-jobsx", "rela:\n    dataRatio: 0.5",
-            "at most 57 characters"));
+            "at most 57 characters"),
+        // every integer the Java model reads as an int is bounded as one: the operator never meets a value it cannot read
+        Arguments.of("backoff-past-int", "backoffLimit: 2147483648", "spec.backoffLimit"),
+        Arguments.of("ttl-past-int", "ttlSecondsAfterFinished: 2147483648", "spec.ttlSecondsAfterFinished"),
+        Arguments.of("checkpoint-past-int", "training:\n    checkpointEveryEpochs: 4294967296", "spec.training.checkpointEveryEpochs"),
+        Arguments.of("target-dim-past-int", "rela:\n    targetDim: 2147483648", "spec.rela.targetDim"),
+        Arguments.of("affinity-weight-past-int", "affinity:\n    nodeAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n"
+            + "      - weight: 2147483648\n        preference:\n          matchExpressions:\n          - {key: a, operator: Exists}",
+            "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight"),
+        // and every string, list and map has a bound
+        Arguments.of("long-image", "image: " + "a".repeat(1100), "spec.image"),
+        Arguments.of("many-tolerations", "tolerations:\n" + "  - {key: k, operator: Exists}\n".repeat(65).stripTrailing(), "spec.tolerations"),
+        Arguments.of("many-selectors", "nodeSelector:\n" + java.util.stream.IntStream.range(0, 65).mapToObj(i -> "    k" + i + ": v")
+            .collect(java.util.stream.Collectors.joining("\n")), "spec.nodeSelector"),
+        Arguments.of("cloned-dataset", "dataset:\n    format: FashionMNIST\n    path: /data\n    volume:\n      name: d\n      ephemeral:\n"
+            + "        volumeClaimTemplate:\n          spec:\n            accessModes: [ReadOnlyMany]\n            resources: {requests: {storage: 1Gi}}\n"
+            + "            dataSource: {kind: PersistentVolumeClaim, name: someone-elses}", "spec.dataset.volume"),
+        Arguments.of("bad-prior-digest", "prior:\n    type: TorchScript\n    uri: /data/p.pt\n    sha256: abc", "spec.prior.sha256"));
   }
 
   /** A job named {@code name} whose spec is {@code specPart} (YAML at spec level), with a FashionMNIST dataset unless it sets one. */

@@ -41,6 +41,9 @@ public final class SchemaValidator {
             errors.add(path + "." + r.asText() + ": Required value");
           }
         }
+        if (s.has("maxProperties") && v.size() > s.get("maxProperties").asInt()) {
+          errors.add(path + ": Too many: " + v.size() + ": must have at most " + s.get("maxProperties").asInt() + " items");
+        }
         JsonNode props = s.get("properties");
         JsonNode additional = s.get("additionalProperties");
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
@@ -58,6 +61,10 @@ public final class SchemaValidator {
       case "array" -> {
         if (!v.isArray()) {
           errors.add(path + ": must be a list");
+          return;
+        }
+        if (s.has("maxItems") && v.size() > s.get("maxItems").asInt()) {
+          errors.add(path + ": Too many: " + v.size() + ": must have at most " + s.get("maxItems").asInt() + " items");
           return;
         }
         for (int i = 0; i < v.size(); i++) {
@@ -88,6 +95,10 @@ public final class SchemaValidator {
       case "string" -> {
         if (!v.isTextual()) {
           errors.add(path + ": must be a string, got " + v);
+          return;
+        }
+        if (s.has("maxLength") && v.asText().codePointCount(0, v.asText().length()) > s.get("maxLength").asInt()) {
+          errors.add(path + ": Too long: may not be more than " + s.get("maxLength").asInt() + " bytes");
           return;
         }
         if (s.has("enum")) {

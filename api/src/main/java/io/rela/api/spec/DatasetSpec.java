@@ -29,6 +29,13 @@ import io.fabric8.kubernetes.api.model.Volume;
 @ValidationRule(value = "!has(self.volume) || !has(self.volume.csi) || !has(self.volume.csi.nodePublishSecretRef)",
     message = "csi.nodePublishSecretRef is refused: a dataset volume may not use the namespace's Secrets",
     fieldPath = ".volume")
+// an ephemeral claim cloned from another claim or a snapshot would read data the author names
+// but may not be allowed to read
+@ValidationRule(value = "!has(self.volume) || !has(self.volume.ephemeral) || !has(self.volume.ephemeral.volumeClaimTemplate)"
+    + " || !(has(self.volume.ephemeral.volumeClaimTemplate.spec.dataSource)"
+    + " || has(self.volume.ephemeral.volumeClaimTemplate.spec.dataSourceRef))",
+    message = "ephemeral.volumeClaimTemplate.spec.dataSource and dataSourceRef are refused: a dataset volume may not clone"
+        + " another claim or a snapshot", fieldPath = ".volume")
 public class DatasetSpec {
 
   /** Storage format of the dataset. */

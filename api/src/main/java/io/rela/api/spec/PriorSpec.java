@@ -36,6 +36,13 @@ public class PriorSpec {
   @JsonPropertyDescription("Path (inside the pod or on the local machine) of the TorchScript or ONNX file.")
   public String uri;
 
+  /** Digest the prior file must have. */
+  @io.fabric8.generator.annotation.Pattern("^[a-f0-9]{64}$")
+  @JsonPropertyDescription("SHA-256 (64 lowercase hex digits) the TorchScript or ONNX file must have: the trainer refuses"
+      + " (exit 2) a file with another digest. A TorchScript file is a program; a cluster's admission policy may allow"
+      + " only listed digests.")
+  public String sha256;
+
   /** Job whose backbone is the prior. */
   @JsonPropertyDescription("The ReLATrainingJob in the same namespace whose trained backbone is the prior.")
   public JobReference jobRef;

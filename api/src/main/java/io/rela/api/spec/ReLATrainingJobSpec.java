@@ -98,6 +98,13 @@ public class ReLATrainingJobSpec {
       + " Job is suspended, so its pods (and GPUs) are freed.")
   public Integer imagePullGracePeriodSeconds;
 
+  /**
+   * Set only when the stored spec could not be read into these types (see
+   * {@code TolerantReader}): why, naming the field. Never serialised.
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public transient String unreadable;
+
   /** TTL of finished stage Jobs. */
   @Min(0)
   @JsonPropertyDescription("Seconds after which finished stage Jobs (not this resource) are deleted.")
