@@ -44,8 +44,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: ["configmaps"]
   verbs: ["get", "list", "watch", "create", "update", "patch"]
 - apiGroups: [""]
-  resources: ["serviceaccounts", "persistentvolumeclaims"]
+  resources: ["serviceaccounts"]
   verbs: ["get", "create"]
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  # list and watch: only claims labelled rela.io/trainer-access are cached (opened to jobs)
+  verbs: ["get", "list", "watch", "create"]
 - apiGroups: ["rbac.authorization.k8s.io"]
   resources: ["roles", "rolebindings"]
   verbs: ["get", "create"]

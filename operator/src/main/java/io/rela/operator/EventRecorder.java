@@ -43,7 +43,7 @@ public final class EventRecorder {
               .withApiVersion(job.getApiVersion()).withKind(job.getKind())
               .withName(job.getMetadata().getName()).withNamespace(job.getMetadata().getNamespace())
               .withUid(job.getMetadata().getUid()).build())
-          .withType(type).withReason(reason).withMessage(message)
+          .withType(type).withReason(reason).withMessage(io.rela.operator.status.Conditions.cap(message, 1024))
           .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
           .withNewSource("rela-operator", null)
           .build()).create();

@@ -3,6 +3,7 @@ package io.rela.operator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
@@ -12,6 +13,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.rela.api.ReLATrainingJob;
 import io.rela.api.contract.ProgressReport;
@@ -39,26 +41,22 @@ import java.util.stream.Collectors;
 final class Observer {
 
   private static final String PRIOR_REF_INDEX = "prior-job-ref";
-  private static final String PRIOR_SOURCES = "prior-source-jobs";
   private static final String CREATE_FAILURES = "stage-job-create-failures";
+  private static final String CLAIM_INDEX = "named-claims";
 
   private Observer() {}
 
-  /** Owned Jobs, ConfigMaps and pods by the job label; source jobs of Job priors through an index. */
-  static List<EventSource<?, ReLATrainingJob>> eventSources(EventSourceContext<ReLATrainingJob> ctx) {
-    // a Job prior's source job wakes the jobs waiting on it: the primary cache is indexed by
-    // the jobRef each job names, and a source job's change maps through that index
+  /**
+   * Owned Jobs, ConfigMaps and pods by the job label; opened claims; FailedCreate events; and
+   * {@code wake}, through which a Job prior's source wakes the jobs that name it (one informer
+   * per kind: source jobs are read from the primary cache, indexed by the jobRef each job names).
+   */
+  static List<EventSource<?, ReLATrainingJob>> eventSources(EventSourceContext<ReLATrainingJob> ctx,
+      SimpleInboundEventSource<ReLATrainingJob> wake) {
     var primaries = ctx.getPrimaryCache();
     primaries.addIndexer(PRIOR_REF_INDEX, j -> j.getSpec() != null && j.getSpec().prior != null
         && j.getSpec().prior.type == PriorType.Job && j.getSpec().prior.jobRef != null
         ? List.of(j.getMetadata().getNamespace() + "/" + j.getSpec().prior.jobRef.name) : List.of());
-    InformerEventSource<ReLATrainingJob, ReLATrainingJob> sources = new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(ReLATrainingJob.class, ReLATrainingJob.class)
-            .withName(PRIOR_SOURCES)
-            .withSecondaryToPrimaryMapper(src -> primaries.byIndex(PRIOR_REF_INDEX,
-                    src.getMetadata().getNamespace() + "/" + src.getMetadata().getName()).stream()
-                .map(ResourceID::fromResource).collect(Collectors.toSet()))
-            .build(), ctx);
     // the Job controller's FailedCreate events (quota, Pod Security): the only trace of pods it
     // could not make; mapped to the job by the stage Job's name
     InformerEventSource<Event, ReLATrainingJob> createFailures = new InformerEventSource<>(
@@ -71,12 +69,30 @@ final class Observer {
               return job == null ? Set.of() : Set.of(new ResourceID(job, e.getMetadata().getNamespace()));
             })
             .build(), ctx);
+    // claims the namespace's owners opened to jobs: only those are cached, and a label change
+    // wakes the jobs that name the claim
+    primaries.addIndexer(CLAIM_INDEX, j -> io.rela.operator.plan.ClaimAccess.named(j).keySet().stream()
+        .map(c -> j.getMetadata().getNamespace() + "/" + c).toList());
+    InformerEventSource<PersistentVolumeClaim, ReLATrainingJob> claims = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, ReLATrainingJob.class)
+            .withLabelSelector(Labels.TRAINER_ACCESS)
+            .withSecondaryToPrimaryMapper(pvc -> primaries.byIndex(CLAIM_INDEX,
+                    pvc.getMetadata().getNamespace() + "/" + pvc.getMetadata().getName()).stream()
+                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+            .build(), ctx);
     return List.of(
+        claims,
         informer(ctx, Job.class, Labels.MANAGED_BY + "=" + Labels.MANAGER),
         informer(ctx, ConfigMap.class, Labels.MANAGED_BY + "=" + Labels.MANAGER),
         informer(ctx, Pod.class, Labels.JOB),
-        sources,
+        wake,
         createFailures);
+  }
+
+  /** The jobs whose prior is {@code source}'s backbone, from the primary cache's index. */
+  static java.util.Set<ResourceID> dependents(Context<ReLATrainingJob> ctx, ReLATrainingJob source) {
+    return ctx.getPrimaryCache().byIndex(PRIOR_REF_INDEX, source.getMetadata().getNamespace() + "/" + source.getMetadata().getName())
+        .stream().map(ResourceID::fromResource).collect(Collectors.toSet());
   }
 
   /** "demo" for "demo-train" (any stage suffix), null for other names. */
@@ -112,6 +128,12 @@ final class Observer {
    */
   static Observed observe(ReLATrainingJob job, Context<ReLATrainingJob> ctx, Map<String, Instant> retired, Instant now) {
     retired.values().removeIf(t -> t.isBefore(now.minus(Duration.ofMinutes(10))));
+    // the reconciler gets a serialised copy, which drops the mark of a spec the model could not
+    // read: the informer's own object still carries it
+    if (job.getSpec() != null && job.getSpec().unreadable == null) {
+      ctx.getPrimaryCache().get(ResourceID.fromResource(job)).map(ReLATrainingJob::getSpec)
+          .map(s -> s.unreadable).ifPresent(why -> job.getSpec().unreadable = why);
+    }
     Map<StageJob.Kind, Job> jobs = new EnumMap<>(StageJob.Kind.class);
     Map<String, StageJob.Kind> byName = new HashMap<>();
     for (StageJob.Kind k : StageJob.Kind.values()) {
@@ -155,10 +177,7 @@ final class Observer {
     ReLATrainingJob priorSource = null;
     var spec = job.getSpec();
     if (spec.prior != null && spec.prior.type == PriorType.Job && spec.prior.jobRef != null) {
-      @SuppressWarnings("unchecked")
-      InformerEventSource<ReLATrainingJob, ReLATrainingJob> sources = (InformerEventSource<ReLATrainingJob, ReLATrainingJob>)
-          ctx.eventSourceRetriever().getEventSourceFor(ReLATrainingJob.class, PRIOR_SOURCES);
-      priorSource = sources.get(new ResourceID(spec.prior.jobRef.name, job.getMetadata().getNamespace())).orElse(null);
+      priorSource = ctx.getPrimaryCache().get(new ResourceID(spec.prior.jobRef.name, job.getMetadata().getNamespace())).orElse(null);
     }
     @SuppressWarnings("unchecked")
     InformerEventSource<ConfigMap, ReLATrainingJob> configMaps =
@@ -175,6 +194,15 @@ final class Observer {
         createFailures.put(k, e.getMessage());
       }
     }
-    return new Observed(job, jobs, pods, config, progress, conflict, priorSource, cacheIndex, createFailures, now);
+    Map<String, String> claimAccess = new HashMap<>();
+    @SuppressWarnings("unchecked")
+    InformerEventSource<PersistentVolumeClaim, ReLATrainingJob> claims =
+        (InformerEventSource<PersistentVolumeClaim, ReLATrainingJob>) ctx.eventSourceRetriever().getEventSourceFor(PersistentVolumeClaim.class);
+    for (String name : io.rela.operator.plan.ClaimAccess.named(job).keySet()) {
+      claims.get(new ResourceID(name, job.getMetadata().getNamespace()))
+          .map(pvc -> pvc.getMetadata().getLabels() == null ? null : pvc.getMetadata().getLabels().get(Labels.TRAINER_ACCESS))
+          .ifPresent(v -> claimAccess.put(name, v));
+    }
+    return new Observed(job, jobs, pods, config, progress, conflict, priorSource, cacheIndex, createFailures, claimAccess, now);
   }
 }

@@ -20,6 +20,8 @@ import java.util.function.UnaryOperator;
 /** Carries out a plan's actions against the API server: the only place the operator writes objects. */
 final class PlanApplier {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PlanApplier.class);
+
   private final KubernetesClient client;
   private final OwnedResources owned;
 
@@ -68,8 +70,22 @@ final class PlanApplier {
     client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(StageJob.name(job, kind)).edit(change);
   }
 
-  /** The index is shared by the namespace's jobs: read fresh, added to, never owned by one job. */
+  /**
+   * The index is shared by the namespace's jobs: read fresh, added to, never owned by one job.
+   * Best effort: it only lets a later job skip its embedding Job (the trainer still verifies
+   * every shard), so an index that cannot be written (immutable, full, edited by someone else)
+   * is logged and the job goes on.
+   */
   private void recordCacheEntry(ReLATrainingJob job, String key, String entry) {
+    try {
+      addCacheEntry(job, key, entry);
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException | IllegalStateException e) {
+      LOG.warn("{}/{}: prior cache index {} not updated ({}); later jobs embed again", job.getMetadata().getNamespace(),
+          job.getMetadata().getName(), PriorCache.INDEX_CONFIG_MAP, e.getMessage());
+    }
+  }
+
+  private void addCacheEntry(ReLATrainingJob job, String key, String entry) {
     var cms = client.configMaps().inNamespace(job.getMetadata().getNamespace());
     var index = cms.withName(PriorCache.INDEX_CONFIG_MAP).get();
     if (index != null && index.getData() != null && index.getData().containsKey(key)) {
@@ -79,6 +95,8 @@ final class PlanApplier {
       owned.createIfAbsent(new ConfigMapBuilder().withNewMetadata().withName(PriorCache.INDEX_CONFIG_MAP)
           .withNamespace(job.getMetadata().getNamespace()).addToLabels(Labels.MANAGED_BY, Labels.MANAGER).endMetadata()
           .addToData(key, entry).build());
+    } else if (index.getData() != null && index.getData().size() >= PriorCache.MAX_INDEX_ENTRIES) {
+      throw new IllegalStateException("it holds " + index.getData().size() + " entries, the most it may");
     } else {
       cms.withName(PriorCache.INDEX_CONFIG_MAP).edit(cm -> new ConfigMapBuilder(cm).addToData(key, entry).build());
     }

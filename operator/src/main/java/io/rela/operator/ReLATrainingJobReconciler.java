@@ -44,6 +44,9 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob> {
   private final PlanApplier applier;
   /** Stage Jobs deleted for a retry, by UID: ignored while the informer may still hold them. */
   private final Map<String, Instant> retired = new ConcurrentHashMap<>();
+  /** Wakes the jobs whose prior is a job that just changed stage or went away. */
+  private final io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource<ReLATrainingJob> wake =
+      new io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource<>("prior-dependents");
 
   public ReLATrainingJobReconciler(io.fabric8.kubernetes.client.KubernetesClient client, OperatorSettings settings, JobMetrics metrics) {
     this.metrics = metrics;
@@ -54,7 +57,7 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob> {
 
   @Override
   public List<EventSource<?, ReLATrainingJob>> prepareEventSources(EventSourceContext<ReLATrainingJob> ctx) {
-    return Observer.eventSources(ctx);
+    return Observer.eventSources(ctx, wake);
   }
 
   @Override
@@ -62,6 +65,7 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob> {
     if (ctx.isPrimaryResourceDeleted()) {
       // the job's own objects go with their owner reference; only its metrics are ours to remove
       metrics.remove(job.getMetadata().getNamespace(), job.getMetadata().getName());
+      Observer.dependents(ctx, job).forEach(wake::propagateEvent);
       return UpdateControl.noUpdate();
     }
     return metrics.timeReconcile(() -> reconcileOnce(job, ctx));
@@ -93,6 +97,9 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob> {
       events.emit(job, e.warning(), e.reason(), e.message());
     }
     announceStageChange(job, before == null ? null : before.stage, after);
+    if (before == null || before.stage != after.stage) {
+      Observer.dependents(ctx, job).forEach(wake::propagateEvent);
+    }
     UpdateControl<ReLATrainingJob> control = UpdateControl.noUpdate();
     return plan.recheckAfter() != null ? control.rescheduleAfter(plan.recheckAfter()) : control;
   }

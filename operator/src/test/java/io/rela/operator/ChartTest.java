@@ -89,6 +89,7 @@ class ChartTest {
         {"watch", "relatrainingjobs.rela.io"}, {"patch", "relatrainingjobs.rela.io/status"}, {"create", "jobs.batch"},
         {"patch", "jobs.batch"}, {"delete", "jobs.batch"}, {"create", "configmaps"}, {"watch", "pods"}, {"create", "roles.rbac.authorization.k8s.io"},
         {"create", "rolebindings.rbac.authorization.k8s.io"}, {"create", "serviceaccounts"}, {"create", "persistentvolumeclaims"},
+        {"watch", "persistentvolumeclaims"},
         {"create", "events"}, {"watch", "events"}};
     String[][] denied = {
         {"delete", "relatrainingjobs.rela.io"}, {"create", "relatrainingjobs.rela.io"}, {"get", "secrets"}, {"create", "pods"},
@@ -153,6 +154,85 @@ class ChartTest {
     } finally {
       helm(api, "uninstall", "images", "--namespace", "rela-images", "--wait").assertSuccess();
     }
+  }
+
+  /**
+   * The chart's job policy: what a job's author may ask of the cluster through the operator
+   * (priority, tolerations, node labels, Kueue priority, dataset volume kinds, TorchScript
+   * priors) is what the admins allowed, and each refusal names the field and the allowed set.
+   */
+  @Test
+  void theJobPolicyRefusesWhatTheAdminsDidNotAllow(KubeApiServer api) throws Exception {
+    String digest = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    api.kubectl("create", "namespace", "rela-policy");
+    helm(api, "install", "policy", CHART.toString(), "--namespace", "rela-policy", "--skip-crds",
+        "--set", "jobPolicy.priorityClasses={research-low}", "--set", "jobPolicy.datasetVolumes.csiDrivers={datasets.csi.example.com}",
+        "--set", "jobPolicy.torchScriptPriors.sha256={" + digest + "}").assertSuccess();
+    try {
+      api.kubectl("create", "namespace", "tenant");
+      String base = """
+          apiVersion: rela.io/v1alpha1
+          kind: ReLATrainingJob
+          metadata:
+            name: %s
+          spec:
+            dataset:
+              format: FashionMNIST
+              path: /data/fashion-mnist
+          %s""";
+      String[][] refused = {
+          {"prio", "  priorityClassName: system-node-critical\n", "spec.priorityClassName: system-node-critical is not allowed; allowed: [research-low]"},
+          {"tolerate-all", "  tolerations:\n  - operator: Exists\n", "spec.tolerations: every toleration must name a key, one of [nvidia.com/gpu]"},
+          {"control-plane", "  tolerations:\n  - {key: node-role.kubernetes.io/control-plane, operator: Exists}\n", "spec.tolerations"},
+          {"pin-node", "  nodeSelector:\n    kubernetes.io/hostname: node-7\n", "spec.nodeSelector: keys must be among"},
+          {"affinity", "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n"
+              + "        - matchExpressions:\n          - {key: kubernetes.io/hostname, operator: In, values: [node-7]}\n", "spec.affinity.nodeAffinity"},
+          {"nfs", "", "spec.dataset.volume.nfs.server: 10.0.0.9 is not allowed; allowed: []"},
+          {"csi", "", "spec.dataset.volume.csi.driver: other.csi.example.com is not allowed; allowed: [datasets.csi.example.com]"},
+          {"script", "  prior:\n    type: TorchScript\n    uri: /data/any.pt\n", "a TorchScript prior is a program the trainer runs"},
+          {"kueue-prio", "", "metadata.labels[kueue.x-k8s.io/priority-class]: urgent is not allowed"}};
+      for (String[] r : refused) {
+        String yaml = base.formatted(r[0], r[1]);
+        if (r[0].equals("nfs")) {
+          yaml = yaml.replace("path: /data/fashion-mnist", "path: /data/fashion-mnist\n    volume:\n      nfs: {server: 10.0.0.9, path: /export}");
+        } else if (r[0].equals("csi")) {
+          yaml = yaml.replace("path: /data/fashion-mnist", "path: /data/fashion-mnist\n    volume:\n      csi: {driver: other.csi.example.com}");
+        } else if (r[0].equals("kueue-prio")) {
+          yaml = yaml.replace("  name: kueue-prio", "  name: kueue-prio\n  labels:\n    kueue.x-k8s.io/priority-class: urgent");
+        }
+        ProcessRunner.Result res = applyUntilRefused(api, "tenant", yaml, r[0]);
+        assertThat(res.exitCode()).as(r[0] + ": " + res.stdout()).isNotZero();
+        assertThat(res.stderr()).as(r[0]).contains(r[2]);
+      }
+      String[][] allowed = {
+          {"gpu-node", "  tolerations:\n  - {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}\n"
+              + "  nodeSelector:\n    nvidia.com/gpu.product: NVIDIA-H200\n  priorityClassName: research-low\n"},
+          {"pinned-script", "  prior:\n    type: TorchScript\n    uri: /data/clip.pt\n    sha256: " + digest + "\n"},
+          {"csi-ok", "  workspace: {size: 1Gi}\n"}};
+      for (String[] a : allowed) {
+        String yaml = base.formatted(a[0], a[1]);
+        if (a[0].equals("csi-ok")) {
+          yaml = yaml.replace("path: /data/fashion-mnist", "path: /data/fashion-mnist\n    volume:\n      csi: {driver: datasets.csi.example.com}");
+        }
+        api.applyYaml("tenant", yaml).assertSuccess();
+      }
+    } finally {
+      helm(api, "uninstall", "policy", "--namespace", "rela-policy", "--wait").assertSuccess();
+    }
+  }
+
+  /** Applies until the freshly installed policy refuses it (the API server picks a policy up within a second or so). */
+  private static ProcessRunner.Result applyUntilRefused(KubeApiServer api, String ns, String yaml, String name) throws Exception {
+    ProcessRunner.Result r = null;
+    for (int i = 0; i < 40; i++) {
+      r = api.applyYaml(ns, yaml);
+      if (r.exitCode() != 0) {
+        return r;
+      }
+      api.kubectl("delete", "relajob", name, "-n", ns);
+      Thread.sleep(250);
+    }
+    return r;
   }
 
   /** The opt-in PrometheusRule: valid for promtool, and its alerts fire when (and only when) they should. */

@@ -63,6 +63,15 @@ final class OperatorHarness implements AutoCloseable {
     return name;
   }
 
+  /** A claim the namespace's owners opened to jobs ({@code access}: read-only or read-write; null: not opened). */
+  void claim(String ns, String name, String access) {
+    var b = new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata().withName(name)
+        .withLabels(access == null ? Map.of() : Map.of(io.rela.operator.resources.Labels.TRAINER_ACCESS, access)).endMetadata()
+        .withNewSpec().withAccessModes("ReadWriteMany").withNewResources()
+        .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi")).endResources().endSpec();
+    client.persistentVolumeClaims().inNamespace(ns).resource(b.build()).createOr(r -> r.update());
+  }
+
   ReLATrainingJob job(String ns, String name) {
     return client.resources(ReLATrainingJob.class).inNamespace(ns).withName(name).get();
   }

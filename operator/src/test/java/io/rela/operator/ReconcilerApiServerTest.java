@@ -95,6 +95,7 @@ class ReconcilerApiServerTest {
   @Test
   void fullStageWalk() throws Exception {
     String ns = op.namespace("walk", Map.of());
+    op.claim(ns, "datasets", "read-only");
     op.api.kubectl("apply", "-n", ns, "-f", Envtest.repoRoot().resolve("examples/relajob-fashion-mnist.yaml").toString()).assertSuccess();
     String name = "fashion-mnist";
 
@@ -217,6 +218,7 @@ class ReconcilerApiServerTest {
   @Test
   void aSharedPriorCacheHitSkipsTheEmbeddingStage() throws Exception {
     String ns = op.namespace("cache", Map.of());
+    op.claim(ns, "prior-cache", "read-write");
     String cache = "  prior:\n    cacheClaimName: prior-cache\n";
     apply(ns, quickJob("first", cache));
     op.throughEmbedding(ns, "first");
@@ -256,6 +258,47 @@ class ReconcilerApiServerTest {
     assertThat(config.priorJobUid).isEqualTo(source.getMetadata().getUid());
     assertThat(config.priorCheckpoint).endsWith("checkpoint-epoch-000010.bin");
     assertThat(config.priorCacheKey).as("the trainer keys the cache by content").isNull();
+  }
+
+  @Test
+  void aJobPriorWhoseSourceIsDeletedSaysSoAtOnce() throws Exception {
+    String ns = op.namespace("orphan", Map.of());
+    apply(ns, quickJob("teacher", ""));
+    apply(ns, quickJob("pupil", "  prior:\n    type: Job\n    jobRef:\n      name: teacher\n"));
+    op.awaitJob(ns, "pupil", x -> x.getStatus() != null && conditionReason(x, Conditions.PROGRESSING).equals("PriorJobNotReady"));
+    op.client.resources(ReLATrainingJob.class).inNamespace(ns).withName("teacher").delete();
+    // woken by the source's deletion, not by a poll
+    ReLATrainingJob pupil = op.awaitJob(ns, "pupil", x -> conditionReason(x, Conditions.PROGRESSING).equals("PriorJobNotFound"));
+    assertThat(pupil.getStatus().conditions).anySatisfy(c -> assertThat(c.getMessage()).contains("ReLATrainingJob teacher")
+        .contains("does not exist"));
+    assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("pupil-embed").get()).isNull();
+  }
+
+  @Test
+  void claimsAreMountedOnlyWhenTheirOwnersOpenedThem() throws Exception {
+    String ns = op.namespace("claims", Map.of());
+    op.claim(ns, "team-data", null);
+    op.claim(ns, "someone-elses-workspace", "read-only");
+    apply(ns, quickJob("borrower", "  workspace:\n    claimName: someone-elses-workspace\n").replace("    path: /data/fashion-mnist\n",
+        "    path: /data/fashion-mnist\n    volume:\n      persistentVolumeClaim: {claimName: team-data, readOnly: false}\n"));
+    ReLATrainingJob j = op.awaitJob(ns, "borrower", x -> conditionReason(x, Conditions.PROGRESSING).equals("ClaimNotAllowed"));
+    assertThat(j.getStatus().conditions).anySatisfy(c -> assertThat(c.getMessage())
+        .contains("PersistentVolumeClaim team-data (needs read-only, not labelled or not found)")
+        .contains("PersistentVolumeClaim someone-elses-workspace (needs read-write, labelled read-only)")
+        .contains("rela.io/trainer-access"));
+    assertThat(op.client.batch().v1().jobs().inNamespace(ns).list().getItems()).isEmpty();
+    // the owners open both: the label change wakes the job, whose dataset is mounted read-only whatever it asked
+    op.claim(ns, "team-data", "read-only");
+    op.claim(ns, "someone-elses-workspace", "read-write");
+    Job embed = op.awaitBatchJob(ns, "borrower-embed");
+    var data = embed.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals("data")).findFirst().orElseThrow();
+    assertThat(data.getPersistentVolumeClaim().getReadOnly()).isTrue();
+    assertThat(embed.getSpec().getTemplate().getSpec().getSecurityContext().getFsGroupChangePolicy()).isEqualTo("OnRootMismatch");
+  }
+
+  private static String conditionReason(ReLATrainingJob j, String type) {
+    return j.getStatus() == null || j.getStatus().conditions == null ? "" : j.getStatus().conditions.stream()
+        .filter(c -> type.equals(c.getType())).map(c -> c.getReason()).findFirst().orElse("");
   }
 
   @Test

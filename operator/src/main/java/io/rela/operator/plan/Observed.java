@@ -17,10 +17,11 @@ import java.util.Map;
  *
  * @param conflict an object with one of the job's derived names that it does not control, or null
  * @param createFailures the latest FailedCreate event message of each stage Job (quota, Pod Security)
+ * @param claimAccess the {@code rela.io/trainer-access} label of each claim the job names that carries one
  */
 public record Observed(ReLATrainingJob job, Map<StageJob.Kind, Job> jobs, Map<StageJob.Kind, List<Pod>> pods,
     ConfigMap config, ProgressReport progress, String conflict, ReLATrainingJob priorSource, ConfigMap cacheIndex,
-    Map<StageJob.Kind, String> createFailures, Instant now) {
+    Map<StageJob.Kind, String> createFailures, Map<String, String> claimAccess, Instant now) {
 
   public List<Pod> pods(StageJob.Kind kind) {
     return pods.getOrDefault(kind, List.of());

@@ -64,9 +64,18 @@ public final class StagePlanner {
     }
     long gen = generation(job);
     Draft d = new Draft();
+    if (job.getSpec() == null || job.getSpec().unreadable != null || job.getSpec().dataset == null) {
+      // stored under an older or hand-edited CRD: this job alone is refused, the rest go on
+      String why = job.getSpec() != null && job.getSpec().unreadable != null ? job.getSpec().unreadable
+          : "spec.dataset: cannot be read by this operator version";
+      return d.done(new Observation(gen, Stage.Failed, Reason.INVALID_SPEC, why + ". Edit the field to a value the CRD"
+          + " allows (kubectl explain relatrainingjob.spec); the edit applies at once.", seen.progress(), null));
+    }
     ReLATrainingJobStatus status = job.getStatus();
     PriorStatus prior = priorStatus(job, seen);
-    if (status != null && status.stage != null && status.stage.isFinal()) {
+    // a job refused for an unreadable spec starts over once an edit made it readable
+    boolean refusedSpec = status != null && status.stage == Stage.Failed && Reason.INVALID_SPEC.equals(reasonOf(status));
+    if (status != null && status.stage != null && status.stage.isFinal() && !refusedSpec) {
       String retry = job.getMetadata().getAnnotations() == null ? null : job.getMetadata().getAnnotations().get(RETRY_ANNOTATION);
       if (status.stage == Stage.Failed && retry != null && !retry.equals(status.retriedFor)) {
         return retry(d, seen, retry, gen, prior);
@@ -80,15 +89,23 @@ public final class StagePlanner {
     if (job.getSpec().prior != null && job.getSpec().prior.type == PriorType.Job) {
       String ref = job.getSpec().prior.jobRef.name;
       ReLATrainingJob source = seen.priorSource();
-      if (source == null || source.getStatus() == null || source.getStatus().stage != Stage.Succeeded
-          || source.getStatus().results == null || source.getStatus().results.checkpoint == null) {
-        return d.done(new Observation(gen, Stage.Pending, Reason.PRIOR_JOB_NOT_READY,
-            "Waiting for ReLATrainingJob " + ref + " to succeed: its trained backbone is this job's prior.", seen.progress(), prior));
+      boolean ready = source != null && source.getStatus() != null && source.getStatus().stage == Stage.Succeeded
+          && source.getStatus().results != null && source.getStatus().results.checkpoint != null;
+      // once training runs its targets are built: a source deleted then no longer stops this job
+      boolean training = seen.jobs().containsKey(StageJob.Kind.TRAIN) || seen.jobs().containsKey(StageJob.Kind.EVAL);
+      if (ready) {
+        priorClaim = WorkspaceClaim.name(source);
+        priorJobUid = source.getMetadata().getUid();
+        priorCheckpoint = source.getStatus().results.checkpoint
+            .replaceFirst("^" + TrainerConfigMap.WORKSPACE_MOUNT, TrainerConfigMap.PRIOR_JOB_MOUNT);
+      } else if (!training) {
+        return d.done(new Observation(gen, Stage.Pending, source == null ? Reason.PRIOR_JOB_NOT_FOUND : Reason.PRIOR_JOB_NOT_READY,
+            source == null ? "ReLATrainingJob " + ref + ", whose trained backbone is this job's prior (spec.prior.jobRef), does"
+                + " not exist in this namespace: create it, or change spec.prior; this job starts when it succeeds."
+                : "Waiting for ReLATrainingJob " + ref + " to succeed (it is " + (source.getStatus() == null
+                    || source.getStatus().stage == null ? "Pending" : source.getStatus().stage) + "): its trained backbone is"
+                    + " this job's prior.", seen.progress(), prior));
       }
-      priorClaim = WorkspaceClaim.name(source);
-      priorJobUid = source.getMetadata().getUid();
-      priorCheckpoint = source.getStatus().results.checkpoint
-          .replaceFirst("^" + TrainerConfigMap.WORKSPACE_MOUNT, TrainerConfigMap.PRIOR_JOB_MOUNT);
     }
     String cacheKey = PriorCache.shared(job) ? PriorCache.key(job) : null;
     TrainerConfig config = TrainerConfigMap.render(job, priorCheckpoint, priorJobUid, settings.trainerMetricsPort());
@@ -166,6 +183,11 @@ public final class StagePlanner {
         d.actions.add(new Action.SetSuspend(kind, true));
         break;
       case ABSENT:
+        String refused = ClaimAccess.refusal(job, c.seen().claimAccess());
+        if (refused != null) {
+          // checked before any pod could mount the claim; the claim's label change wakes the job
+          return d.done(new Observation(c.gen(), Stage.Pending, Reason.CLAIM_NOT_ALLOWED, refused, c.seen().progress(), c.prior()));
+        }
         // the config is frozen from the first training pod on: a refused spec change never reaches a pod
         boolean trainingStarted = c.seen().jobs().containsKey(StageJob.Kind.TRAIN) || c.seen().jobs().containsKey(StageJob.Kind.EVAL);
         d.actions.add(new Action.EnsureSupporting(c.config(), trainingStarted));
@@ -278,7 +300,7 @@ public final class StagePlanner {
   static PriorStatus priorStatus(ReLATrainingJob job, Observed seen) {
     ProgressReport r = seen.progress();
     PriorStatus p = new PriorStatus();
-    p.cacheKey = r != null && r.priorCacheKey != null ? r.priorCacheKey : (PriorCache.shared(job) ? PriorCache.key(job) : null);
+    p.cacheKey = r != null && r.priorCacheKey != null ? io.rela.operator.status.Conditions.cap(r.priorCacheKey, 128) : (PriorCache.shared(job) ? PriorCache.key(job) : null);
     if (r != null) {
       p.dimension = r.priorDimension;
       p.samples = r.priorSamples;

@@ -16,6 +16,14 @@ public final class Labels {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String MANAGER = "rela-operator";
   /** Label prefixes copied from the job to its Jobs and pods (queueing systems read them there). */
+  /**
+   * Set by a namespace's owners on a PersistentVolumeClaim that jobs may mount: {@value #READ_ONLY}
+   * (a dataset) or {@value #READ_WRITE} (also a workspace or prior cache). A claim without it is
+   * never mounted through the operator: creating a job must not lend access to every claim.
+   */
+  public static final String TRAINER_ACCESS = "rela.io/trainer-access";
+  public static final String READ_ONLY = "read-only";
+  public static final String READ_WRITE = "read-write";
   public static final String KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
   private static final String[] PASS_THROUGH_PREFIXES = {"kueue.x-k8s.io/"};
 

@@ -37,6 +37,9 @@ public final class PodSpecs {
         .withRunAsUser(TRAINER_UID)
         .withRunAsGroup(TRAINER_UID)
         .withFsGroup(TRAINER_UID)
+        // re-own a volume only when its root is not the trainer's already: never a walk over a
+        // whole dataset or workspace on every start
+        .withFsGroupChangePolicy("OnRootMismatch")
         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
         .build();
   }
@@ -83,7 +86,18 @@ public final class PodSpecs {
   public static List<Volume> volumes(ReLATrainingJob job, String priorJobClaim) {
     List<Volume> v = new ArrayList<>();
     if (job.getSpec().dataset.volume != null) {
-      v.add(new VolumeBuilder(job.getSpec().dataset.volume).withName("data").build());
+      Volume data = new VolumeBuilder(job.getSpec().dataset.volume).withName("data").build();
+      // the dataset is only ever read, whatever readOnly the spec wrote
+      if (data.getPersistentVolumeClaim() != null) {
+        data.getPersistentVolumeClaim().setReadOnly(true);
+      }
+      if (data.getNfs() != null) {
+        data.getNfs().setReadOnly(true);
+      }
+      if (data.getCsi() != null) {
+        data.getCsi().setReadOnly(true);
+      }
+      v.add(data);
     }
     v.add(new VolumeBuilder().withName("workspace")
         .withNewPersistentVolumeClaim(WorkspaceClaim.name(job), false).build());

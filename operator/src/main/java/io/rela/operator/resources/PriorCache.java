@@ -23,6 +23,8 @@ public final class PriorCache {
 
   /** Index of finished embeddings in a namespace: data key = cache key, value = the job that made it. */
   public static final String INDEX_CONFIG_MAP = "rela-prior-cache-index";
+  /** Entries the index takes before the operator stops adding (keys ~70 bytes, entries ~100: well under 1 MiB). */
+  public static final int MAX_INDEX_ENTRIES = 2000;
   private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   private PriorCache() {}

@@ -40,6 +40,8 @@ public final class TrainerConfigMap {
     TrainerConfig c = new TrainerConfig();
     c.namespace = job.getMetadata().getNamespace();
     c.jobName = job.getMetadata().getName();
+    c.jobUid = job.getMetadata().getUid();
+    c.workspaceClaim = WorkspaceClaim.name(job);
     c.spec = job.getSpec();
     c.workspaceDir = WORKSPACE_MOUNT;
     c.priorCacheDir = job.getSpec().prior != null && job.getSpec().prior.cacheClaimName != null

@@ -19,6 +19,8 @@ public final class Conditions {
   public static final class Reason {
     public static final String PENDING = "Pending";
     public static final String PRIOR_JOB_NOT_READY = "PriorJobNotReady";
+    /** spec.prior.jobRef names a job that does not exist (never created, or deleted). */
+    public static final String PRIOR_JOB_NOT_FOUND = "PriorJobNotFound";
     public static final String EMBEDDING = "EmbeddingPrior";
     public static final String PRIOR_CACHE_HIT = "PriorCacheHit";
     public static final String TRAINING = "Training";
@@ -46,6 +48,10 @@ public final class Conditions {
     public static final String NON_FINITE_LOSS = "NonFiniteLoss";
     public static final String DEADLINE = "DeadlineExceeded";
     public static final String SPEC_CHANGE_REFUSED = "SpecChangeRefused";
+    /** The stored spec cannot be read by this operator (a value outside the CRD's bounds). */
+    public static final String INVALID_SPEC = "InvalidSpec";
+    /** A claim the job names does not allow trainer pods to mount it (label rela.io/trainer-access). */
+    public static final String CLAIM_NOT_ALLOWED = "ClaimNotAllowed";
     public static final String NO_FAILURE = "NoFailure";
     public static final String NOT_FINISHED = "NotFinished";
 
@@ -64,8 +70,20 @@ public final class Conditions {
     String since = previous.stream().filter(c -> type.equals(c.getType()) && s.equals(c.getStatus()))
         .map(Condition::getLastTransitionTime).filter(Objects::nonNull).findFirst().orElse(now);
     conditions.removeIf(c -> type.equals(c.getType()));
-    conditions.add(new ConditionBuilder().withType(type).withStatus(s).withReason(reason).withMessage(message)
+    conditions.add(new ConditionBuilder().withType(type).withStatus(s).withReason(reason).withMessage(cap(message))
         .withObservedGeneration(generation).withLastTransitionTime(since).build());
+  }
+
+  /** Longest message a condition carries: messages quote pods, logs and files a tenant controls. */
+  public static final int MAX_MESSAGE = 2048;
+
+  /** {@code s} cut to {@code max} characters, marked where it was cut. */
+  public static String cap(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max - 15) + " ... (truncated)";
+  }
+
+  static String cap(String message) {
+    return cap(message, MAX_MESSAGE);
   }
 
   public static boolean isTrue(List<Condition> conditions, String type) {

@@ -75,7 +75,7 @@ public final class StatusAggregator {
     p.rho = r.rho == null ? null : round(r.rho, 4);
     p.samplesPerSecond = r.samplesPerSecond == null ? null : round(r.samplesPerSecond, 1);
     p.etaSeconds = r.etaSeconds;
-    p.updatedAt = r.updatedAt;
+    p.updatedAt = text(r.updatedAt);
     p.skippedImages = r.skippedImages != null && r.skippedImages > 0 ? r.skippedImages : null;
     return p;
   }
@@ -89,12 +89,19 @@ public final class StatusAggregator {
     res.randomBaselineAccuracy = r.randomBaselineAccuracy == null ? null : round(r.randomBaselineAccuracy, 4);
     res.knnAccuracy = r.knnAccuracy == null ? null : round(r.knnAccuracy, 4);
     res.randomBaselineKnnAccuracy = r.randomBaselineKnnAccuracy == null ? null : round(r.randomBaselineKnnAccuracy, 4);
-    res.backboneExport = r.backboneExport;
-    res.checkpoint = r.checkpoint;
+    res.backboneExport = text(r.backboneExport);
+    res.checkpoint = text(r.checkpoint);
     res.samplesProcessed = r.samplesProcessed;
     res.fullDataEquivalentEpochs = r.fullDataEquivalentEpochs == null ? null : round(r.fullDataEquivalentEpochs, 3);
     return res;
   }
+
+  /** Strings from the progress ConfigMap (written by the trainer pod, or anyone who may edit it) are capped. */
+  static String text(String s) {
+    return Conditions.cap(s, MAX_TEXT);
+  }
+
+  static final int MAX_TEXT = 512;
 
   private static double round(double v, int places) {
     double f = Math.pow(10, places);

@@ -46,6 +46,8 @@ class StagePlannerTest {
     String conflict;
     final Map<Kind, String> createFailures = new EnumMap<>(Kind.class);
     ReLATrainingJob priorSource;
+    /** The rela.io/trainer-access label of claims: the shared cache claim is opened to jobs. */
+    final Map<String, String> claims = new java.util.HashMap<>(Map.of("prior-cache", "read-write"));
 
     Situation(String specYaml) {
       job = Serialization.unmarshal("""
@@ -85,6 +87,30 @@ class StagePlannerTest {
       return this;
     }
 
+    Situation source(Stage stage) {
+      priorSource = new ReLATrainingJob();
+      priorSource.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("teacher").withNamespace("ml")
+          .withUid("uid-teacher").build());
+      priorSource.setStatus(new ReLATrainingJobStatus());
+      priorSource.getStatus().stage = stage;
+      return this;
+    }
+
+    Situation datasetClaim(String name) {
+      job.getSpec().dataset.volume = new io.fabric8.kubernetes.api.model.VolumeBuilder().withName("data")
+          .withNewPersistentVolumeClaim(name, false).build();
+      return this;
+    }
+
+    Situation claim(String name, String access) {
+      if (access == null) {
+        claims.remove(name);
+      } else {
+        claims.put(name, access);
+      }
+      return this;
+    }
+
     Situation status(Stage stage, String retriedFor) {
       job.setStatus(new ReLATrainingJobStatus());
       job.getStatus().stage = stage;
@@ -110,7 +136,7 @@ class StagePlannerTest {
     }
 
     Observed observed() {
-      return new Observed(job, jobs, pods, null, null, conflict, priorSource, cacheIndex, createFailures, NOW);
+      return new Observed(job, jobs, pods, null, null, conflict, priorSource, cacheIndex, createFailures, claims, NOW);
     }
   }
 
@@ -126,6 +152,7 @@ class StagePlannerTest {
   }
 
   private static final String CACHE = "prior: {cacheClaimName: prior-cache}\n";
+  private static final String JOB_PRIOR = "prior: {type: Job, jobRef: {name: teacher}}\n";
 
   static Stream<Arguments> situations() {
     return Stream.of(
@@ -180,8 +207,25 @@ class StagePlannerTest {
             Stage.Training, "FailedCreate", "", ""),
         row("another object holds a derived name: nothing done", conflicted(),
             Stage.Pending, "NameConflict", "", ""),
-        row("a Job prior whose source has not succeeded: wait", new Situation("prior: {type: Job, jobRef: {name: teacher}}\n"),
-            Stage.Pending, "PriorJobNotReady", "", ""));
+        row("a Job prior whose source does not exist: a condition naming it", new Situation(JOB_PRIOR),
+            Stage.Pending, "PriorJobNotFound", "", ""),
+        row("a Job prior whose source has not succeeded: wait", new Situation(JOB_PRIOR).source(Stage.Training),
+            Stage.Pending, "PriorJobNotReady", "", ""),
+        row("a Job prior whose source was deleted after training began: training goes on", new Situation(JOB_PRIOR)
+                .stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "complete"),
+            Stage.Evaluating, "Evaluating", "EnsureSupporting:frozen CreateStageJob:EVAL", ""),
+        row("a cache claim its owners did not open to jobs: nothing mounts it", new Situation(CACHE).claim("prior-cache", null),
+            Stage.Pending, "ClaimNotAllowed", "", ""),
+        row("a workspace claim opened read-only: not enough to write checkpoints",
+            new Situation("workspace: {claimName: shared}\n").claim("shared", "read-only"),
+            Stage.Pending, "ClaimNotAllowed", "", ""),
+        row("a dataset claim opened read-only: enough to read the data", new Situation("").datasetClaim("datasets").claim("datasets", "read-only"),
+            Stage.Embedding, "EmbeddingPrior", "EnsureSupporting CreateStageJob:EMBED", ""),
+        row("a dataset claim not opened: refused before any pod", new Situation("").datasetClaim("datasets"),
+            Stage.Pending, "ClaimNotAllowed", "", ""),
+        row("the training stage is checked too (the claim's label removed after embedding)",
+            new Situation(CACHE).claim("prior-cache", "read-only").stage(Kind.EMBED, "complete"),
+            Stage.Pending, "ClaimNotAllowed", "RecordCacheEntry", ""));
   }
 
   private static Situation quotaExceeded() {
