@@ -19,6 +19,17 @@ public class Beans {
     return new OperatorSettings(image, pullPolicy, metricsPort);
   }
 
+  /**
+   * One replica reconciles, holding this Lease in its own namespace; the others wait and take
+   * over when it stops renewing (active in the prod profile: the chart's Deployment).
+   */
+  @Produces
+  @Singleton
+  io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration leaderElection(
+      @ConfigProperty(name = "rela.leader-election.lease-name", defaultValue = "rela-operator-leader") String lease) {
+    return new io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration(lease, System.getenv("POD_NAMESPACE"));
+  }
+
   @Produces
   @Singleton
   JobMetrics jobMetrics(MeterRegistry registry) {

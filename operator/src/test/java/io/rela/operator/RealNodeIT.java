@@ -198,7 +198,7 @@ class RealNodeIT {
     String ns = namespace("e2e-apply");
     // the embedding shards write into a claim every pod can write (ReadWriteMany), not the workspace
     cluster.client().persistentVolumeClaims().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
-        .withNewMetadata().withName("prior-cache").endMetadata()
+        .withNewMetadata().withName("prior-cache").addToLabels("rela.io/trainer-access", "read-write").endMetadata()
         .withNewSpec().withAccessModes("ReadWriteMany").withNewResources().addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
         .endResources().endSpec().build()).create();
     apply(ns, job("fashion", 3, 3000, """
@@ -376,8 +376,10 @@ class RealNodeIT {
   // --- 6 ------------------------------------------------------------------------------------
 
   @Test
-  void aReplacedOperatorCreatesNothingTwice() throws Exception {
+  void theStandbyTakesOverFromADeletedLeaderAndCreatesNothingTwice() throws Exception {
     String ns = namespace("e2e-operator");
+    List<Pod> replicas = operatorPods();
+    assertThat(replicas).as("the chart runs two replicas").hasSize(2);
     apply(ns, relaJob("handover", 4, 3000, "3Gi"));
     Seen seen = watch(ns, "handover", new Seen(), r -> "Training".equals(r.get("STAGE")), 10);
     Map<String, String> uids = new ConcurrentHashMap<>();
@@ -385,12 +387,22 @@ class RealNodeIT {
       uids.put(j.getMetadata().getName(), j.getMetadata().getUid());
     }
     assertThat(uids).containsKeys("handover-embed", "handover-train");
-    Pod operator = cluster.client().pods().inNamespace(OPERATOR_NS).withLabel("app.kubernetes.io/name", "rela-operator").list().getItems().get(0);
-    cluster.kubectl("delete", "pod", "-n", OPERATOR_NS, operator.getMetadata().getName(), "--wait=false").assertSuccess();
+    String leader = leaseHolder();
+    assertThat(replicas).extracting(p -> p.getMetadata().getName()).contains(leader);
+    String standby = replicas.stream().map(p -> p.getMetadata().getName()).filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+    long t0 = System.nanoTime();
+    cluster.kubectl("delete", "pod", "-n", OPERATOR_NS, leader, "--wait=false").assertSuccess();
+    long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
+    while (!standby.equals(leaseHolder()) && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+    }
+    double takeover = (System.nanoTime() - t0) / 1e9;
+    assertThat(leaseHolder()).as("the standby holds the lease").isEqualTo(standby);
+    // the lease lasts 15 s: the standby takes over within it (plus its 2 s retry period)
+    assertThat(takeover).as("seconds until the standby led").isLessThan(20);
+    System.out.printf("leader %s deleted; standby %s took over in %.1f s%n", leader, standby, takeover);
     watchToEnd(ns, "handover", seen, 10);
     assertThat(seen.last.get("STAGE")).as("%s", diagnostics(ns, "handover")).isEqualTo("Succeeded");
-    List<Pod> operators = cluster.client().pods().inNamespace(OPERATOR_NS).withLabel("app.kubernetes.io/name", "rela-operator").list().getItems();
-    assertThat(operators).extracting(p -> p.getMetadata().getName()).doesNotContain(operator.getMetadata().getName());
     List<Job> jobs = cluster.client().batch().v1().jobs().inNamespace(ns).list().getItems();
     assertThat(jobs).extracting(j -> j.getMetadata().getName()).containsExactlyInAnyOrder("handover-embed", "handover-train", "handover-eval");
     for (Job j : jobs) {
@@ -400,6 +412,17 @@ class RealNodeIT {
     }
     assertThat(pods(ns, "train")).as("one train pod").hasSize(1);
     assertThat(pods(ns, "eval")).as("one eval pod").hasSize(1);
+  }
+
+  private List<Pod> operatorPods() {
+    return cluster.client().pods().inNamespace(OPERATOR_NS).withLabel("app.kubernetes.io/name", "rela-operator").list().getItems()
+        .stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+  }
+
+  /** The pod holding the operator's leader Lease. */
+  private String leaseHolder() {
+    var lease = cluster.client().leases().inNamespace(OPERATOR_NS).withName("rela-operator-leader").get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
   }
 
   // --- a namespace that refuses the pods ------------------------------------------------------

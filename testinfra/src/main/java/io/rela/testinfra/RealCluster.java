@@ -222,7 +222,8 @@ public final class RealCluster implements AutoCloseable {
         .withNewHostPath().withPath(hostPath.toString()).withType("Directory").endHostPath()
         .endSpec().build()).create();
     client.persistentVolumeClaims().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
-        .withNewMetadata().withName(claim).endMetadata()
+        // opened to jobs read-only, as a namespace's owners would (the operator mounts no other claim)
+        .withNewMetadata().withName(claim).addToLabels("rela.io/trainer-access", "read-only").endMetadata()
         .withNewSpec().withAccessModes("ReadOnlyMany").withStorageClassName("").withVolumeName(pv)
         .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();
   }
