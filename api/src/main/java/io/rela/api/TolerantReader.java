@@ -41,39 +41,51 @@ public final class TolerantReader {
     return path + ": cannot be read by this operator version (" + detail + ")";
   }
 
+  /** Reads a {@code T}; what it cannot read becomes {@link #fallback} instead of an error. */
+  abstract static class Tolerant<T> extends StdDeserializer<T> {
+    private final Class<T> type;
+
+    Tolerant(Class<T> type) {
+      super(type);
+      this.type = type;
+    }
+
+    abstract T fallback(Exception why);
+
+    @Override
+    public T deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+      JsonNode tree = ctx.readTree(p);
+      try {
+        return ctx.readTreeAsValue(tree, type);
+      } catch (IOException | IllegalArgumentException e) {
+        return fallback(e);
+      }
+    }
+  }
+
   /** The spec, or an empty one whose {@code unreadable} says why. */
-  public static final class Spec extends StdDeserializer<ReLATrainingJobSpec> {
+  public static final class Spec extends Tolerant<ReLATrainingJobSpec> {
     public Spec() {
       super(ReLATrainingJobSpec.class);
     }
 
     @Override
-    public ReLATrainingJobSpec deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-      JsonNode tree = ctx.readTree(p);
-      try {
-        return ctx.readTreeAsValue(tree, ReLATrainingJobSpec.class);
-      } catch (IOException | IllegalArgumentException e) {
-        ReLATrainingJobSpec marked = new ReLATrainingJobSpec();
-        marked.unreadable = describe("spec", e);
-        return marked;
-      }
+    ReLATrainingJobSpec fallback(Exception why) {
+      ReLATrainingJobSpec marked = new ReLATrainingJobSpec();
+      marked.unreadable = describe("spec", why);
+      return marked;
     }
   }
 
   /** The status, or an empty one: the operator writes the status anew from what it observes. */
-  public static final class Status extends StdDeserializer<ReLATrainingJobStatus> {
+  public static final class Status extends Tolerant<ReLATrainingJobStatus> {
     public Status() {
       super(ReLATrainingJobStatus.class);
     }
 
     @Override
-    public ReLATrainingJobStatus deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-      JsonNode tree = ctx.readTree(p);
-      try {
-        return ctx.readTreeAsValue(tree, ReLATrainingJobStatus.class);
-      } catch (IOException | IllegalArgumentException e) {
-        return new ReLATrainingJobStatus();
-      }
+    ReLATrainingJobStatus fallback(Exception why) {
+      return new ReLATrainingJobStatus();
     }
   }
 }

@@ -27,7 +27,9 @@ public class Beans {
   @Singleton
   io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration leaderElection(
       @ConfigProperty(name = "rela.leader-election.lease-name", defaultValue = "rela-operator-leader") String lease) {
-    return new io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration(lease, System.getenv("POD_NAMESPACE"));
+    // the holder is named by its pod (HOSTNAME), so `kubectl get lease` says which replica leads
+    return new io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration(lease, System.getenv("POD_NAMESPACE"),
+        System.getenv("HOSTNAME"));
   }
 
   @Produces

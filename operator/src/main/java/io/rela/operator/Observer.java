@@ -82,9 +82,12 @@ final class Observer {
             .build(), ctx);
     return List.of(
         claims,
-        informer(ctx, Job.class, Labels.MANAGED_BY + "=" + Labels.MANAGER),
-        informer(ctx, ConfigMap.class, Labels.MANAGED_BY + "=" + Labels.MANAGER),
-        informer(ctx, Pod.class, Labels.JOB),
+        informer(ctx, Job.class, Labels.MANAGED_BY + "=" + Labels.MANAGER,
+            new OwnedOnlyStore<>(ReLATrainingJob.GROUP, "ReLATrainingJob", j -> false)),
+        informer(ctx, ConfigMap.class, Labels.MANAGED_BY + "=" + Labels.MANAGER,
+            new OwnedOnlyStore<>(ReLATrainingJob.GROUP, "ReLATrainingJob",
+                cm -> PriorCache.INDEX_CONFIG_MAP.equals(cm.getMetadata().getName()))),
+        informer(ctx, Pod.class, Labels.JOB, new OwnedOnlyStore<>("batch", "Job", p -> false)),
         wake,
         createFailures);
   }
@@ -106,13 +109,14 @@ final class Observer {
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, ReLATrainingJob> informer(
-      EventSourceContext<ReLATrainingJob> ctx, Class<R> type, String selector) {
+      EventSourceContext<ReLATrainingJob> ctx, Class<R> type, String selector, OwnedOnlyStore<R> store) {
     SecondaryToPrimaryMapper<R> byLabel = r -> {
       String job = r.getMetadata().getLabels() == null ? null : r.getMetadata().getLabels().get(Labels.JOB);
       return job == null ? Set.of() : Set.of(new ResourceID(job, r.getMetadata().getNamespace()));
     };
     return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, ReLATrainingJob.class)
         .withLabelSelector(selector)
+        .withItemStore(store)
         .withSecondaryToPrimaryMapper(byLabel)
         .build(), ctx);
   }

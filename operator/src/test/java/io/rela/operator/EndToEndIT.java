@@ -139,6 +139,8 @@ class EndToEndIT {
       try (PodRunner node = new PodRunner(api.client(), ns, dir.resolve("node"), Map.of("datasets", datasets),
           c -> List.of("java", "-Dai.djl.offline=true", "-Xmx3g", "-jar", trainerJar.toString()),
           Map.of("KUBECONFIG", api.kubeconfig().toString(), "OMP_NUM_THREADS", "2"))) {
+        // the example's dataset claim, opened to jobs by its owners
+        api.claim(ns, "datasets", "read-only");
         api.kubectl("apply", "-n", ns, "-f", Envtest.repoRoot().resolve("examples/relajob-fashion-mnist.yaml").toString()).assertSuccess();
 
         Set<String> stages = new LinkedHashSet<>();

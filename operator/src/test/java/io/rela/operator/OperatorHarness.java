@@ -65,11 +65,7 @@ final class OperatorHarness implements AutoCloseable {
 
   /** A claim the namespace's owners opened to jobs ({@code access}: read-only or read-write; null: not opened). */
   void claim(String ns, String name, String access) {
-    var b = new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata().withName(name)
-        .withLabels(access == null ? Map.of() : Map.of(io.rela.operator.resources.Labels.TRAINER_ACCESS, access)).endMetadata()
-        .withNewSpec().withAccessModes("ReadWriteMany").withNewResources()
-        .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi")).endResources().endSpec();
-    client.persistentVolumeClaims().inNamespace(ns).resource(b.build()).createOr(r -> r.update());
+    api.claim(ns, name, access);
   }
 
   ReLATrainingJob job(String ns, String name) {
@@ -138,14 +134,21 @@ final class OperatorHarness implements AutoCloseable {
     client.batch().v1().jobs().inNamespace(ns).resource(j).updateStatus();
   }
 
-  /** A pod of a stage Job whose trainer container ended as a kubelet would report it. */
-  void terminatedPod(String ns, Job job, int exitCode, String reason) {
+  /** A pod of a stage Job as the Job controller creates it: its template's labels and spec, the Job as controller. */
+  Pod createPodOf(String ns, Job job, String name) {
     Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder()
-        .withNewMetadata().withName(job.getMetadata().getName() + "-x1").withNamespace(ns)
-        .withLabels(job.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
+        .withNewMetadata().withName(name).withNamespace(ns)
+        .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+        .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(job.getMetadata().getName())
+        .withUid(job.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata()
         .withSpec(job.getSpec().getTemplate().getSpec())
         .build();
-    Pod created = client.pods().inNamespace(ns).resource(pod).create();
+    return client.pods().inNamespace(ns).resource(pod).create();
+  }
+
+  /** A pod of a stage Job whose trainer container ended as a kubelet would report it. */
+  void terminatedPod(String ns, Job job, int exitCode, String reason) {
+    Pod created = createPodOf(ns, job, job.getMetadata().getName() + "-x1");
     created.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Failed")
         .withContainerStatuses(new ContainerStatusBuilder().withName("trainer").withImage("rela/trainer:0.1.0").withImageID("")
             .withReady(false).withRestartCount(0)

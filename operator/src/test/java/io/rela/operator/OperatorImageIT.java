@@ -65,6 +65,8 @@ class OperatorImageIT {
       try {
         String metrics = awaitMetrics(operator, log);
         assertThat(metrics).contains("rela_jobs");
+        // the example's dataset claim, opened to jobs by its owners
+        api.claim(ns, "datasets", "read-only");
         api.kubectl("apply", "-n", ns, "-f", Envtest.repoRoot().resolve("examples/relajob-fashion-mnist.yaml").toString())
             .assertSuccess();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

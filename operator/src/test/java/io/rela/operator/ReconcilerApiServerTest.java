@@ -380,9 +380,7 @@ class ReconcilerApiServerTest {
     String ns = op.namespace("pull", Map.of());
     apply(ns, quickJob("badimage", "  image: registry.invalid/nope:1\n  imagePullGracePeriodSeconds: 4\n"));
     Job embed = op.awaitBatchJob(ns, "badimage-embed");
-    Pod pod = op.client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("badimage-embed-0-x")
-        .withLabels(embed.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
-        .withSpec(embed.getSpec().getTemplate().getSpec()).build()).create();
+    Pod pod = op.createPodOf(ns, embed, "badimage-embed-0-x");
     pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Pending")
         .addNewContainerStatus().withName("trainer").withImage("registry.invalid/nope:1").withImageID("").withReady(false).withRestartCount(0)
         .withNewState().withNewWaiting().withReason("ImagePullBackOff").withMessage("Back-off pulling image").endWaiting().endState()

@@ -87,6 +87,19 @@ public final class KubeApiServer implements AutoCloseable {
     }
   }
 
+  /**
+   * A claim in {@code ns} that its owners opened to ReLATrainingJobs ({@code access}: read-only or
+   * read-write; null: not opened). No volume binds it: the tests that use it run no kubelet.
+   */
+  public void claim(String ns, String name, String access) {
+    client.persistentVolumeClaims().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName(name).withLabels(access == null ? java.util.Map.of() : java.util.Map.of("rela.io/trainer-access", access))
+        .endMetadata()
+        .withNewSpec().withAccessModes("ReadWriteMany").withNewResources()
+        .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi")).endResources().endSpec().build())
+        .createOr(r -> r.update());
+  }
+
   public KubernetesClient client() {
     return client;
   }
