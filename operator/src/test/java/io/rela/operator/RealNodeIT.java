@@ -302,9 +302,10 @@ class RealNodeIT {
   @Test
   void aTooSmallMemoryLimitIsOomKilledOnceAndSaysSo() throws Exception {
     String ns = namespace("e2e-oom");
-    // the JVM's heap is 75 % of the limit: at 500Mi the native side (libtorch) pushes the
+    // the JVM's heap is 75 % of the limit: at 400Mi the native side (libtorch) pushes the
     // container over its cgroup limit and the kernel kills it, rather than the JVM failing
-    apply(ns, relaJob("small", 2, 3000, "500Mi"));
+    // (at 500Mi a second attempt sometimes fit)
+    apply(ns, relaJob("small", 2, 3000, "400Mi"));
     Seen seen = watchToEnd(ns, "small", new Seen(), 5);
     assertThat(seen.last.get("STAGE")).as("%s", diagnostics(ns, "small")).isEqualTo("Failed");
     Condition failed = condition(ns, "small", "Failed");
@@ -326,7 +327,7 @@ class RealNodeIT {
     assertThat(killed).as("pods made for the stage").hasSize(1);
     String pod = killed.get(0).getMetadata().getName();
     assertThat(killed.get(0).getStatus().getContainerStatuses().get(0).getState().getTerminated().getReason()).isEqualTo("OOMKilled");
-    assertThat(failed.getMessage()).contains(pod).contains("500Mi").contains("kubectl logs -n " + ns + " " + pod);
+    assertThat(failed.getMessage()).contains(pod).contains("400Mi").contains("kubectl logs -n " + ns + " " + pod);
     assertThat(cluster.kubectl("logs", "-n", ns, pod).assertSuccess().stdout()).contains("running as uid=10001");
   }
 
@@ -389,18 +390,21 @@ class RealNodeIT {
     assertThat(uids).containsKeys("handover-embed", "handover-train");
     String leader = leaseHolder();
     assertThat(replicas).extracting(p -> p.getMetadata().getName()).contains(leader);
-    String standby = replicas.stream().map(p -> p.getMetadata().getName()).filter(n -> !n.equals(leader)).findFirst().orElseThrow();
     long t0 = System.nanoTime();
     cluster.kubectl("delete", "pod", "-n", OPERATOR_NS, leader, "--wait=false").assertSuccess();
     long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
-    while (!standby.equals(leaseHolder()) && System.nanoTime() < deadline) {
+    while ((leaseHolder() == null || leader.equals(leaseHolder())) && System.nanoTime() < deadline) {
       Thread.sleep(250);
     }
     double takeover = (System.nanoTime() - t0) / 1e9;
-    assertThat(leaseHolder()).as("the standby holds the lease").isEqualTo(standby);
-    // the lease lasts 15 s: the standby takes over within it (plus its 2 s retry period)
-    assertThat(takeover).as("seconds until the standby led").isLessThan(20);
-    System.out.printf("leader %s deleted; standby %s took over in %.1f s%n", leader, standby, takeover);
+    String next = leaseHolder();
+    // the standby, or the Deployment's replacement if it asked first once the lease expired
+    assertThat(next).as("another replica holds the lease").isNotEqualTo(leader).isNotNull();
+    assertThat(operatorPods()).extracting(p -> p.getMetadata().getName()).contains(next);
+    // the lease lasts 15 s: another replica leads within it (plus a 2 s retry period)
+    assertThat(takeover).as("seconds until another replica led").isLessThan(20);
+    System.out.printf("leader %s deleted; %s (%s) took over in %.1f s%n", leader, next,
+        replicas.stream().anyMatch(p -> p.getMetadata().getName().equals(next)) ? "the standby" : "the replacement", takeover);
     watchToEnd(ns, "handover", seen, 10);
     assertThat(seen.last.get("STAGE")).as("%s", diagnostics(ns, "handover")).isEqualTo("Succeeded");
     List<Job> jobs = cluster.client().batch().v1().jobs().inNamespace(ns).list().getItems();
