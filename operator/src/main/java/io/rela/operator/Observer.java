@@ -83,11 +83,26 @@ final class Observer {
     return List.of(
         claims,
         informer(ctx, Job.class, Labels.MANAGED_BY + "=" + Labels.MANAGER,
-            new OwnedOnlyStore<>(ReLATrainingJob.GROUP, "ReLATrainingJob", j -> false)),
+            new OwnedOnlyStore<>(ReLATrainingJob.GROUP, "ReLATrainingJob", j -> false, j -> {
+              if (j.getSpec() != null && j.getSpec().getTemplate() != null) {
+                OwnedOnlyStore.slimPodSpec(j.getSpec().getTemplate().getSpec());
+              }
+              return j;
+            })),
+        // the rendered config is held by its hash annotations only: its data is the spec again
         informer(ctx, ConfigMap.class, Labels.MANAGED_BY + "=" + Labels.MANAGER,
             new OwnedOnlyStore<>(ReLATrainingJob.GROUP, "ReLATrainingJob",
-                cm -> PriorCache.INDEX_CONFIG_MAP.equals(cm.getMetadata().getName()))),
-        informer(ctx, Pod.class, Labels.JOB, new OwnedOnlyStore<>("batch", "Job", p -> false)),
+                cm -> PriorCache.INDEX_CONFIG_MAP.equals(cm.getMetadata().getName()), cm -> {
+                  if (cm.getMetadata().getAnnotations() != null
+                      && cm.getMetadata().getAnnotations().containsKey(TrainerConfigMap.CONFIG_HASH)) {
+                    cm.setData(null);
+                  }
+                  return cm;
+                })),
+        informer(ctx, Pod.class, Labels.JOB, new OwnedOnlyStore<>("batch", "Job", p -> false, p -> {
+          OwnedOnlyStore.slimPodSpec(p.getSpec());
+          return p;
+        })),
         wake,
         createFailures);
   }

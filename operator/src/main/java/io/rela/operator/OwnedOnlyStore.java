@@ -17,12 +17,26 @@ final class OwnedOnlyStore<T extends HasMetadata> extends BasicItemStore<T> {
   private final String ownerApiGroup;
   private final String ownerKind;
   private final Predicate<T> alsoKeep;
+  private final java.util.function.UnaryOperator<T> slim;
 
-  OwnedOnlyStore(String ownerApiGroup, String ownerKind, Predicate<T> alsoKeep) {
+  /** {@code slim} drops what the operator never reads from the cache (it reads the server when it edits). */
+  OwnedOnlyStore(String ownerApiGroup, String ownerKind, Predicate<T> alsoKeep, java.util.function.UnaryOperator<T> slim) {
     super(Cache::metaNamespaceKeyFunc);
     this.ownerApiGroup = ownerApiGroup;
     this.ownerKind = ownerKind;
     this.alsoKeep = alsoKeep;
+    this.slim = slim;
+  }
+
+  /** Pod specs as the operator reads them: containers (resources, names), not placement or volumes. */
+  static io.fabric8.kubernetes.api.model.PodSpec slimPodSpec(io.fabric8.kubernetes.api.model.PodSpec spec) {
+    if (spec != null) {
+      spec.setAffinity(null);
+      spec.setTolerations(null);
+      spec.setNodeSelector(null);
+      spec.setVolumes(null);
+    }
+    return spec;
   }
 
   @Override
@@ -31,7 +45,7 @@ final class OwnedOnlyStore<T extends HasMetadata> extends BasicItemStore<T> {
       // not one of ours (any more): forget it rather than hold it
       return remove(key);
     }
-    return super.put(key, obj);
+    return super.put(key, slim.apply(obj));
   }
 
   boolean keeps(T obj) {

@@ -45,9 +45,14 @@ final class OwnedResources {
     ConfigMap desired = TrainerConfigMap.desired(job, config);
     if (existingConfig == null) {
       createOwned(job, desired);
-    } else if (!frozen && !desired.getData().equals(existingConfig.getData())) {
+    } else if (!frozen && !java.util.Objects.equals(annotation(desired, TrainerConfigMap.CONFIG_HASH),
+        annotation(existingConfig, TrainerConfigMap.CONFIG_HASH))) {
       client.configMaps().inNamespace(job.getMetadata().getNamespace()).resource(desired).update();
     }
+  }
+
+  private static String annotation(HasMetadata o, String key) {
+    return o.getMetadata().getAnnotations() == null ? null : o.getMetadata().getAnnotations().get(key);
   }
 
   /**

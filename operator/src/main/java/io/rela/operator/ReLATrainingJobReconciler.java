@@ -33,6 +33,11 @@ import java.util.concurrent.ConcurrentHashMap;
 // reconciliation after each status patch
 @ControllerConfiguration(name = ReLATrainingJobReconciler.NAME, triggerReconcilerOnAllEvents = true,
     generationAwareEventProcessing = false)
+// a failed reconciliation (an overloaded or unreachable API server) is retried for as long as it
+// fails, backing off to once a minute: JOSDK's default gives up after five tries, which would
+// leave a job unserved until something else about it changes
+@io.javaoperatorsdk.operator.processing.retry.GradualRetry(maxAttempts = Integer.MAX_VALUE, initialInterval = 2000,
+    intervalMultiplier = 2, maxInterval = 60_000)
 public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob> {
 
   public static final String NAME = "relatrainingjob";

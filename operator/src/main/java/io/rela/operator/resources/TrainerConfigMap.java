@@ -19,6 +19,8 @@ public final class TrainerConfigMap {
 
   /** Digest of the spec the config was rendered from (suspend excluded). */
   public static final String SPEC_HASH = "rela.io/spec-hash";
+  /** A digest of the rendered config: the operator caches the ConfigMap without its data and compares this. */
+  public static final String CONFIG_HASH = "rela.io/config-hash";
   public static final String WORKSPACE_MOUNT = "/workspace";
   public static final String PRIOR_CACHE_MOUNT = "/prior-cache";
   public static final String PRIOR_JOB_MOUNT = "/prior-job";
@@ -55,13 +57,15 @@ public final class TrainerConfigMap {
 
   public static ConfigMap desired(ReLATrainingJob job, TrainerConfig config) {
     try {
+      String yaml = YAML.writeValueAsString(config);
       ConfigMap cm = new ConfigMapBuilder()
           .withMetadata(Labels.metadata(job, name(job), Map.of()))
-          .withData(Map.of(TrainerConfig.CONFIG_MAP_KEY, YAML.writeValueAsString(config)))
+          .withData(Map.of(TrainerConfig.CONFIG_MAP_KEY, yaml))
           .build();
-      cm.getMetadata().setAnnotations(Map.of(SPEC_HASH, specHash(job.getSpec())));
+      cm.getMetadata().setAnnotations(Map.of(SPEC_HASH, specHash(job.getSpec()), CONFIG_HASH, HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(yaml.getBytes(StandardCharsets.UTF_8)), 0, 16)));
       return cm;
-    } catch (JsonProcessingException e) {
+    } catch (JsonProcessingException | java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -88,8 +88,14 @@ class OperatorScaleBenchmark {
       }
       double firstJobs = (System.nanoTime() - t0) / 1e9;
       Thread.sleep(3000);
-      String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      String metrics;
+      try {
+        metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+      } catch (java.io.IOException e) {
+        metrics = "";
+        System.out.println("operator metrics unreachable (alive: " + op.isAlive() + "); its log: " + log);
+      }
       String p50 = metrics.lines().filter(l -> l.startsWith("rela_reconcile_seconds{quantile=\"0.5\"")).findFirst().orElse("?");
       String p99 = metrics.lines().filter(l -> l.startsWith("rela_reconcile_seconds{quantile=\"0.99\"")).findFirst().orElse("?");
       String count = metrics.lines().filter(l -> l.startsWith("rela_reconcile_seconds_count")).findFirst().orElse("?");
