@@ -221,6 +221,33 @@ class ChartTest {
     }
   }
 
+  /** The opt-in egress policy: trainer pods reach the API server, DNS and what the admins list, in each listed namespace. */
+  @Test
+  void theTrainerEgressPolicyAllowsOnlyTheApiServerDnsAndTheListedEndpoints() throws Exception {
+    ProcessRunner.Result missing = helm(null, "template", "rela", CHART.toString(), "--set", "trainerNetworkPolicy.enabled=true",
+        "--set", "trainerNetworkPolicy.namespaces={team-a}");
+    assertThat(missing.exitCode()).isNotZero();
+    assertThat(missing.stderr()).contains("trainerNetworkPolicy.apiServer.cidr");
+    String out = helm(null, "template", "rela", CHART.toString(), "--set", "trainerNetworkPolicy.enabled=true",
+        "--set", "trainerNetworkPolicy.namespaces={team-a,team-b}", "--set", "trainerNetworkPolicy.apiServer.cidr=10.96.0.1/32",
+        "--show-only", "templates/trainer-networkpolicy.yaml").assertSuccess().stdout();
+    ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    List<JsonNode> policies = new ArrayList<>();
+    for (String doc : out.split("(?m)^---\\s*$")) {
+      JsonNode n = yaml.readTree(doc);
+      if (n != null && n.has("kind")) {
+        policies.add(n);
+      }
+    }
+    assertThat(policies).extracting(p -> p.path("metadata").path("namespace").asText()).containsExactly("team-a", "team-b");
+    JsonNode spec = policies.get(0).path("spec");
+    assertThat(spec.path("policyTypes").toString()).isEqualTo("[\"Egress\"]");
+    assertThat(spec.path("podSelector").path("matchExpressions").get(0).path("key").asText()).isEqualTo("rela.io/job");
+    assertThat(spec.path("egress")).hasSize(2);
+    assertThat(spec.path("egress").get(0).path("to").get(0).path("ipBlock").path("cidr").asText()).isEqualTo("10.96.0.1/32");
+    assertThat(spec.path("egress").get(1).path("ports").findValuesAsText("port")).containsExactly("53", "53");
+  }
+
   /** Applies until the freshly installed policy refuses it (the API server picks a policy up within a second or so). */
   private static ProcessRunner.Result applyUntilRefused(KubeApiServer api, String ns, String yaml, String name) throws Exception {
     ProcessRunner.Result r = null;
