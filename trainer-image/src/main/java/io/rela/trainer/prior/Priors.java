@@ -29,6 +29,11 @@ public final class Priors {
   }
 
   public static PriorModel open(JobSettings s, NDManager manager, Path priorCheckpoint) {
+    return open(s, manager, priorCheckpoint, null);
+  }
+
+  /** {@code priorJobUid}: the UID of the job a Job prior's checkpoint must come from (null: not checked). */
+  public static PriorModel open(JobSettings s, NDManager manager, Path priorCheckpoint, String priorJobUid) {
     float[][] norm = Datasets.normalisation(s.data().format(), s.data().channels());
     Preprocess studentLike = new Preprocess(s.prior().inputSize(), s.data().channels(), norm[0], norm[1]);
     Networks.Architecture arch = new Networks.Architecture(s.model().backbone(), s.model().cifarStem(), s.data().channels(), s.data().imageSize());
@@ -40,6 +45,7 @@ public final class Priors {
         Path f = requireCheckpoint(priorCheckpoint);
         Checkpoint.Loaded c = Checkpoint.read(f).orElseThrow(() ->
             new BadInputException("spec.prior.jobRef: " + f + " is not a valid checkpoint (partial or corrupt)"));
+        requireWrittenBy(c.meta, f, priorJobUid);
         yield BackbonePrior.fromCheckpoint(manager, c, jobPriorPreprocess(c.meta, s, norm));
       }
       case TorchScript -> {
@@ -82,6 +88,18 @@ public final class Priors {
   private static BadInputException unsupportedOnnx() {
     return new BadInputException("spec.prior.type: ONNX priors need the ONNX Runtime engine, which this trainer image does not"
         + " ship; export the model to TorchScript (torch.jit.trace) and use type TorchScript");
+  }
+
+  /**
+   * A Job prior's checkpoint must be the referenced job's own: one written by another run (a job
+   * re-created with that name over a retained workspace) is refused. Checkpoints written before
+   * runs had identities carry none and are accepted.
+   */
+  static void requireWrittenBy(Checkpoint.Meta meta, Path file, String priorJobUid) {
+    if (priorJobUid != null && meta.run() != null && meta.run().uid() != null && !priorJobUid.equals(meta.run().uid())) {
+      throw new BadInputException("spec.prior.jobRef: " + file + " was written by " + meta.run()
+          + ", not by the referenced job (uid " + priorJobUid + "); refusing it as this job's prior");
+    }
   }
 
   /**

@@ -126,7 +126,7 @@ public final class Stages implements AutoCloseable {
   }
 
   private void embedShard(ImageDataset data, EmbeddingCache cache, String key, int shard, int shards) throws IOException {
-    EmbeddingPass.Result res = EmbeddingPass.run(manager, () -> Priors.open(s, manager, priorCheckpoint), data, cache, key,
+    EmbeddingPass.Result res = EmbeddingPass.run(manager, () -> Priors.open(s, manager, priorCheckpoint, priorJobUid), data, cache, key,
         shard, shards, Map.of("dataset", data.identity(), "prior", priorIdentity(), "inputSize", s.prior().inputSize(),
             "preprocessing", io.rela.api.contract.PriorCacheKey.PREPROCESSING_VERSION));
     log.printf("embedded %d samples (dim %d) in %.1f s, %.0f samples/s -> %s%s%n", res.samples(), res.dimension(),

@@ -82,4 +82,18 @@ class RandomPriorTest {
         here, new float[][] {{0.286f}, {0.353f}}))
         .isInstanceOf(BadInputException.class).hasMessageContaining("spec.prior.jobRef").hasMessageContaining("4 input channels");
   }
+
+  @Test
+  void aJobPriorsCheckpointMustBeTheReferencedJobsOwn() {
+    SwitchRule.State st = new SwitchRule(Schedule.None, SwitchRule.Averages.REFERENCE, 0, 1).state();
+    Path f = dir.resolve("checkpoint-epoch-000001.bin");
+    Checkpoint.Meta mine = new Checkpoint.Meta(1, 1, 1, 0, "CONVNET4", true, 1, 28, st, null, null,
+        new io.rela.trainer.checkpoint.RunIdentity("teacher", "uid-a", "0123"));
+    Priors.requireWrittenBy(mine, f, "uid-a");
+    Priors.requireWrittenBy(mine, f, null);
+    // written before runs had identities: nothing to compare
+    Priors.requireWrittenBy(new Checkpoint.Meta(1, 1, 1, 0, "CONVNET4", true, 1, 28, st, null, null, null), f, "uid-b");
+    assertThatThrownBy(() -> Priors.requireWrittenBy(mine, f, "uid-b")).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("spec.prior.jobRef").hasMessageContaining("uid-a").hasMessageContaining("uid-b");
+  }
 }
