@@ -44,7 +44,8 @@ def trace(ratio, a, out):
         f"  rela: {{dataRatio: {ratio}, schedule: Adaptive}}", ""]))
     tmp = f.with_suffix(".partial")
     cmd = ["java", "-Dai.djl.offline=true", "-jar", str(a.jar), "run", str(job), "--quiet",
-           "--workspace-root", str(a.work / "workspaces"), "--stop-after-epochs", str(a.epochs), "--step-trace", str(tmp)]
+           "--workspace-root", str(a.work / "workspaces"), "--stop-after-epochs", str(a.epochs), "--step-trace", str(tmp),
+           "--fresh"]  # a workspace left by other settings (--epochs, --samples) is moved aside, not refused
     print(" ".join(cmd), flush=True)
     t0 = time.time()
     if subprocess.call(cmd) != 0:
