@@ -59,6 +59,18 @@ public record RunIdentity(String job, String uid, String specHash) {
         && Objects.equals(specHash, other.specHash);
   }
 
+  /**
+   * Refuses (exit 2) to {@code doing} another run's weights: {@code checkpoint} must be this
+   * run's own. {@code where} prefixes the message (the workspace, when the file name alone is given).
+   */
+  public void requireOwn(Checkpoint.Loaded checkpoint, String where, String doing) {
+    if (!owns(checkpoint.meta.run())) {
+      throw new BadInputException(where + (where.isEmpty() ? checkpoint.file : checkpoint.file.getFileName())
+          + " was written by " + (checkpoint.meta.run() == null ? "a run of unknown identity" : checkpoint.meta.run())
+          + ", not by this run, " + this + ": refusing to " + doing + " another run's weights");
+    }
+  }
+
   @Override
   public String toString() {
     return "job " + job + " (uid " + (uid == null ? "none" : uid) + ", spec "

@@ -95,12 +95,14 @@ public final class ImageFolderDataset implements ImageDataset {
    */
   public static final long MAX_PIXELS = 36_000_000L;
 
-  /** Width x height from the image's header, or -1 when no reader knows the file. */
-  static long pixelsOf(Path f) throws IOException {
-    try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
-      if (in == null) {
-        return -1;
-      }
+  /** An image file's bytes as ImageIO reads them: from memory, without ImageIO's disk cache. */
+  private static javax.imageio.stream.ImageInputStream stream(byte[] bytes) {
+    return new javax.imageio.stream.MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(bytes));
+  }
+
+  /** Width x height from an image's header, or -1 when no reader knows the bytes. */
+  static long pixelsOf(byte[] bytes) throws IOException {
+    try (javax.imageio.stream.ImageInputStream in = stream(bytes)) {
       java.util.Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         return -1;
@@ -149,10 +151,14 @@ public final class ImageFolderDataset implements ImageDataset {
   @Override
   public Image read(int index) {
     Path f = files.get(index);
+    // read once: the header check and the decoder work from the same bytes
+    byte[] bytes;
     long pixels;
     try {
-      pixels = pixelsOf(f);
+      bytes = Files.readAllBytes(f);
+      pixels = pixelsOf(bytes);
     } catch (IOException e) {
+      bytes = null;
       pixels = -1;
     }
     if (pixels > MAX_PIXELS) {
@@ -162,21 +168,20 @@ public final class ImageFolderDataset implements ImageDataset {
     }
     TurboJpeg turbo = TurboJpeg.get();
     String name = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-    if (turbo != null && (name.endsWith(".jpg") || name.endsWith(".jpeg"))) {
-      try {
-        TurboJpeg.Rgb rgb = turbo.decode(Files.readAllBytes(f));
-        if (rgb != null) {
-          return new Image(ImageOps.fromRgbBytes(rgb.pixels(), rgb.h(), rgb.w(), channels), channels, rgb.h(), rgb.w());
-        }
-      } catch (IOException e) {
-        // unreadable: ImageIO below reports it as such
+    if (bytes != null && turbo != null && (name.endsWith(".jpg") || name.endsWith(".jpeg"))) {
+      TurboJpeg.Rgb rgb = turbo.decode(bytes);
+      if (rgb != null) {
+        return new Image(ImageOps.fromRgbBytes(rgb.pixels(), rgb.h(), rgb.w(), channels), channels, rgb.h(), rgb.w());
       }
     }
-    BufferedImage img;
-    try {
-      img = ImageIO.read(f.toFile());
-    } catch (IOException e) {
-      img = null;
+    BufferedImage img = null;
+    if (bytes != null) {
+      try {
+        // ImageIO closes the stream it reads (a memory one: nothing to release when it does not)
+        img = ImageIO.read(stream(bytes));
+      } catch (IOException e) {
+        // unreadable: reported below
+      }
     }
     if (img == null) {
       if (skipUnreadable) {

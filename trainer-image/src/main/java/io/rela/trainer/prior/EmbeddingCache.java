@@ -290,9 +290,11 @@ public final class EmbeddingCache {
     long n = 0;
     int d = -1;
     long[][] headers = new long[shards][];
+    byte[][] bindings = new byte[shards][];
     for (int i = 0; i < shards; i++) {
       Path f = shardFile(dir, i, shards);
-      long[] h = header(f, expected(key, i, shards, samples));
+      bindings[i] = expected(key, i, shards, samples);
+      long[] h = header(f, bindings[i]);
       if (h == null) {
         throw new CorruptShardException(f, "missing, torn, or not this key's shard " + i + "/" + shards + " of "
             + samples + " samples");
@@ -314,7 +316,7 @@ public final class EmbeddingCache {
         for (int i = 0; i < shards; i++) {
           Path f = shardFile(dir, i, shards);
           CRC32C crc = new CRC32C();
-          crc.update(expected(key, i, shards, samples));
+          crc.update(bindings[i]);
           try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
             ch.position(HEADER);
             long left = headers[i][0];

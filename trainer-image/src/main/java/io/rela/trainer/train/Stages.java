@@ -52,6 +52,7 @@ public final class Stages implements AutoCloseable {
   private ImageDataset evalData;
   private String workspaceName;
   private boolean fresh;
+  private String priorIdentity;
 
   public Stages(JobSettings settings, Workspace ws, Path priorCheckpoint, Progress progress, PrintStream log,
       boolean skipUnreadable) {
@@ -96,8 +97,12 @@ public final class Stages implements AutoCloseable {
     return EmbeddingCache.key(trainData().identity(), priorIdentity(), s.prior().inputSize());
   }
 
+  /** Computed once: for a file prior it hashes the whole file. */
   private String priorIdentity() {
-    return Priors.identity(s, priorCheckpoint, priorJobUid);
+    if (priorIdentity == null) {
+      priorIdentity = Priors.identity(s, priorCheckpoint, priorJobUid);
+    }
+    return priorIdentity;
   }
 
   /** Embeds slice {@code shard} of {@code shards} unless the cache already holds it; returns whether work was done. */
@@ -206,11 +211,7 @@ public final class Stages implements AutoCloseable {
   public ProgressReport evaluate() throws IOException {
     Checkpoint.Loaded ckpt = Checkpoint.newestValid(ws.checkpoints(), log::println)
         .orElseThrow(() -> new BadInputException(ws.checkpoints() + ": no valid checkpoint to evaluate; run the train stage first"));
-    if (!RunIdentity.of(s).owns(ckpt.meta.run())) {
-      throw new BadInputException(workspaceName + ": " + ckpt.file.getFileName() + " was written by "
-          + (ckpt.meta.run() == null ? "a run of unknown identity" : ckpt.meta.run()) + ", not by this run, "
-          + RunIdentity.of(s) + ": refusing to evaluate and report another run's weights");
-    }
+    RunIdentity.of(s).requireOwn(ckpt, workspaceName + ": ", "evaluate and report");
     ProgressReport r = progress.current();
     r.stage = io.rela.api.contract.TrainerStage.Evaluating;
     report(r);
@@ -271,6 +272,7 @@ public final class Stages implements AutoCloseable {
   /** The UID of the job whose backbone is the prior (in a cluster): part of the prior's identity. */
   public Stages withPriorJobUid(String uid) {
     this.priorJobUid = uid;
+    this.priorIdentity = null;
     return this;
   }
 

@@ -7,7 +7,6 @@ import io.rela.trainer.augment.Augmentation;
 import io.rela.trainer.augment.AugmentationParams;
 import io.rela.trainer.checkpoint.Checkpoint;
 import io.rela.trainer.checkpoint.RunIdentity;
-import io.rela.trainer.BadInputException;
 import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.data.Batch;
 import io.rela.trainer.data.BatchLoader;
@@ -82,10 +81,8 @@ public final class Training {
     List<ProgressReport> history = new ArrayList<>();
     RunIdentity me = RunIdentity.of(s);
     Optional<Checkpoint.Loaded> resume = Checkpoint.newestValid(checkpointDir, log);
-    if (resume.isPresent() && !me.owns(resume.get().meta.run())) {
-      throw new BadInputException(resume.get().file + " was written by " + (resume.get().meta.run() == null
-          ? "a run of unknown identity" : resume.get().meta.run()) + ", not by this run, " + me
-          + ": refusing to resume another run's weights");
+    if (resume.isPresent()) {
+      me.requireOwn(resume.get(), "", "resume");
     }
     Learner.Config config = new Learner.Config(arch, s.model().hiddenDim(), s.model().projectionDim(), targets.k(),
         data.numClasses(), s.rela().trainTransfer(), s.training().seed(), s.training().learningRate(),
