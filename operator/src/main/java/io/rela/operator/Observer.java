@@ -76,9 +76,7 @@ final class Observer {
     InformerEventSource<PersistentVolumeClaim, ReLATrainingJob> claims = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, ReLATrainingJob.class)
             .withLabelSelector(Labels.TRAINER_ACCESS)
-            .withSecondaryToPrimaryMapper(pvc -> primaries.byIndex(CLAIM_INDEX,
-                    pvc.getMetadata().getNamespace() + "/" + pvc.getMetadata().getName()).stream()
-                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+            .withSecondaryToPrimaryMapper(pvc -> indexed(primaries, CLAIM_INDEX, pvc))
             .build(), ctx);
     return List.of(
         claims,
@@ -108,9 +106,15 @@ final class Observer {
   }
 
   /** The jobs whose prior is {@code source}'s backbone, from the primary cache's index. */
-  static java.util.Set<ResourceID> dependents(Context<ReLATrainingJob> ctx, ReLATrainingJob source) {
-    return ctx.getPrimaryCache().byIndex(PRIOR_REF_INDEX, source.getMetadata().getNamespace() + "/" + source.getMetadata().getName())
-        .stream().map(ResourceID::fromResource).collect(Collectors.toSet());
+  static Set<ResourceID> dependents(Context<ReLATrainingJob> ctx, ReLATrainingJob source) {
+    return indexed(ctx.getPrimaryCache(), PRIOR_REF_INDEX, source);
+  }
+
+  /** The jobs an index of the primary cache files under {@code o}'s "namespace/name". */
+  private static Set<ResourceID> indexed(io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache<ReLATrainingJob> primaries,
+      String index, HasMetadata o) {
+    return primaries.byIndex(index, o.getMetadata().getNamespace() + "/" + o.getMetadata().getName()).stream()
+        .map(ResourceID::fromResource).collect(Collectors.toSet());
   }
 
   /** "demo" for "demo-train" (any stage suffix), null for other names. */

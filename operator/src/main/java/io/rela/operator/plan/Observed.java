@@ -23,6 +23,11 @@ public record Observed(ReLATrainingJob job, Map<StageJob.Kind, Job> jobs, Map<St
     ConfigMap config, ProgressReport progress, String conflict, ReLATrainingJob priorSource, ConfigMap cacheIndex,
     Map<StageJob.Kind, String> createFailures, Map<String, String> claimAccess, Instant now) {
 
+  /** A train or eval Job exists: the trainer config is frozen and the prior's targets are built. */
+  public boolean trainingStarted() {
+    return jobs.containsKey(StageJob.Kind.TRAIN) || jobs.containsKey(StageJob.Kind.EVAL);
+  }
+
   public List<Pod> pods(StageJob.Kind kind) {
     return pods.getOrDefault(kind, List.of());
   }

@@ -91,14 +91,13 @@ public final class StagePlanner {
       ReLATrainingJob source = seen.priorSource();
       boolean ready = source != null && source.getStatus() != null && source.getStatus().stage == Stage.Succeeded
           && source.getStatus().results != null && source.getStatus().results.checkpoint != null;
-      // once training runs its targets are built: a source deleted then no longer stops this job
-      boolean training = seen.jobs().containsKey(StageJob.Kind.TRAIN) || seen.jobs().containsKey(StageJob.Kind.EVAL);
       if (ready) {
         priorClaim = WorkspaceClaim.name(source);
         priorJobUid = source.getMetadata().getUid();
         priorCheckpoint = source.getStatus().results.checkpoint
             .replaceFirst("^" + TrainerConfigMap.WORKSPACE_MOUNT, TrainerConfigMap.PRIOR_JOB_MOUNT);
-      } else if (!training) {
+      } else if (!seen.trainingStarted()) {
+        // once training runs its targets are built: a source deleted then no longer stops this job
         return d.done(new Observation(gen, Stage.Pending, source == null ? Reason.PRIOR_JOB_NOT_FOUND : Reason.PRIOR_JOB_NOT_READY,
             source == null ? "ReLATrainingJob " + ref + ", whose trained backbone is this job's prior (spec.prior.jobRef), does"
                 + " not exist in this namespace: create it, or change spec.prior; this job starts when it succeeds."
@@ -189,8 +188,7 @@ public final class StagePlanner {
           return d.done(new Observation(c.gen(), Stage.Pending, Reason.CLAIM_NOT_ALLOWED, refused, c.seen().progress(), c.prior()));
         }
         // the config is frozen from the first training pod on: a refused spec change never reaches a pod
-        boolean trainingStarted = c.seen().jobs().containsKey(StageJob.Kind.TRAIN) || c.seen().jobs().containsKey(StageJob.Kind.EVAL);
-        d.actions.add(new Action.EnsureSupporting(c.config(), trainingStarted));
+        d.actions.add(new Action.EnsureSupporting(c.config(), c.seen().trainingStarted()));
         d.actions.add(new Action.CreateStageJob(kind, StageJob.desired(job, kind, settings, c.priorClaim())));
         break;
       case SUSPENDED:

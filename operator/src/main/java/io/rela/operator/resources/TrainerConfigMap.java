@@ -62,10 +62,9 @@ public final class TrainerConfigMap {
           .withMetadata(Labels.metadata(job, name(job), Map.of()))
           .withData(Map.of(TrainerConfig.CONFIG_MAP_KEY, yaml))
           .build();
-      cm.getMetadata().setAnnotations(Map.of(SPEC_HASH, specHash(job.getSpec()), CONFIG_HASH, HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(yaml.getBytes(StandardCharsets.UTF_8)), 0, 16)));
+      cm.getMetadata().setAnnotations(Map.of(SPEC_HASH, specHash(job.getSpec()), CONFIG_HASH, sha256Hex(yaml, 16)));
       return cm;
-    } catch (JsonProcessingException | java.security.NoSuchAlgorithmException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -75,9 +74,17 @@ public final class TrainerConfigMap {
     try {
       Map<?, ?> tree = JSON.convertValue(spec, Map.class);
       tree.remove("suspend");
-      byte[] bytes = JSON.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
+      return sha256Hex(JSON.writeValueAsString(tree), 8);
     } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The first {@code bytes} bytes of the SHA-256 of {@code text}, in hex. */
+  private static String sha256Hex(String text, int bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), 0, bytes);
+    } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
