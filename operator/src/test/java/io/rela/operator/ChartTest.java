@@ -126,7 +126,9 @@ class ChartTest {
   void trainerImagesOutsideTheAllowedRepositoriesAreRefused(KubeApiServer api) throws Exception {
     api.kubectl("create", "namespace", "rela-images");
     helm(api, "install", "images", CHART.toString(), "--namespace", "rela-images", "--skip-crds",
-        "--set", "imagePolicy.allowedRepositories={registry.example.com/ml/rela-trainer}").assertSuccess();
+        "--set", "imagePolicy.allowedRepositories={registry.example.com/ml/rela-trainer}",
+        // each policy test installs only its own policy: an uninstalled one lingers in the API server for a moment
+        "--set", "jobPolicy.enabled=false").assertSuccess();
     try {
       api.kubectl("create", "namespace", "vap");
       String job = Files.readString(Envtest.repoRoot().resolve("examples/relajob-fashion-mnist.yaml"));
@@ -167,7 +169,7 @@ class ChartTest {
     api.kubectl("create", "namespace", "rela-policy");
     helm(api, "install", "policy", CHART.toString(), "--namespace", "rela-policy", "--skip-crds",
         "--set", "jobPolicy.priorityClasses={research-low}", "--set", "jobPolicy.datasetVolumes.csiDrivers={datasets.csi.example.com}",
-        "--set", "jobPolicy.torchScriptPriors.sha256={" + digest + "}").assertSuccess();
+        "--set", "jobPolicy.torchScriptPriors.sha256={" + digest + "}", "--set", "imagePolicy.enabled=false").assertSuccess();
     try {
       api.kubectl("create", "namespace", "tenant");
       String base = """

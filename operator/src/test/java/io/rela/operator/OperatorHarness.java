@@ -98,6 +98,16 @@ final class OperatorHarness implements AutoCloseable {
     return awaitBatchJob(ns, job + "-train");
   }
 
+  /** What a trainer pod writes into its job's progress ConfigMap. */
+  void writeProgress(String ns, String job, io.rela.api.contract.ProgressReport r) throws Exception {
+    String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(r);
+    client.configMaps().inNamespace(ns).withName(job + "-progress")
+        .edit(cm -> {
+          cm.setData(Map.of(io.rela.api.contract.ProgressReport.CONFIG_MAP_KEY, json));
+          return cm;
+        });
+  }
+
   /** What the Job controller writes when every pod succeeded. */
   void completeJob(String ns, String name) {
     Job j = client.batch().v1().jobs().inNamespace(ns).withName(name).get();

@@ -3,7 +3,6 @@ package io.rela.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KubeApiServerExtension.class)
 class ReconcilerApiServerTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static OperatorHarness op;
 
   @BeforeAll
@@ -65,15 +63,6 @@ class ReconcilerApiServerTest {
           rela:
             dataRatio: 0.5
         %s""".formatted(name, extra);
-  }
-
-  private static void writeProgress(String ns, String job, ProgressReport r) throws Exception {
-    String json = JSON.writeValueAsString(r);
-    op.client.configMaps().inNamespace(ns).withName(job + "-progress")
-        .edit(cm -> {
-          cm.setData(Map.of(ProgressReport.CONFIG_MAP_KEY, json));
-          return cm;
-        });
   }
 
   private static ProgressReport report(int epoch, String phase) {
@@ -121,7 +110,7 @@ class ReconcilerApiServerTest {
     assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
     op.awaitJob(ns, name, x -> x.getStatus().stage == Stage.Training);
 
-    writeProgress(ns, name, report(3, "BYOL"));
+    op.writeProgress(ns, name, report(3, "BYOL"));
     j = op.awaitJob(ns, name, x -> x.getStatus().progress != null && Integer.valueOf(3).equals(x.getStatus().progress.epoch));
     assertThat(j.getStatus().progress.epochOfTotal).isEqualTo("3/10");
     assertThat(j.getStatus().progress.phase).isEqualTo("BYOL");
@@ -142,7 +131,7 @@ class ReconcilerApiServerTest {
     done.checkpoint = "/workspace/checkpoints/checkpoint-epoch-000010.bin";
     done.samplesProcessed = 30000L;
     done.fullDataEquivalentEpochs = 5.0;
-    writeProgress(ns, name, done);
+    op.writeProgress(ns, name, done);
     op.completeJob(ns, name + "-eval");
     j = op.awaitJob(ns, name, x -> x.getStatus().stage == Stage.Succeeded);
     assertThat(j.getStatus().results.linearProbeAccuracy).isEqualTo(0.8734);
@@ -246,7 +235,7 @@ class ReconcilerApiServerTest {
     done.stage = io.rela.api.contract.TrainerStage.Done;
     done.linearProbeAccuracy = 0.8;
     done.checkpoint = "/workspace/checkpoints/checkpoint-epoch-000010.bin";
-    writeProgress(ns, "source", done);
+    op.writeProgress(ns, "source", done);
     op.completeJob(ns, "source-eval");
     ReLATrainingJob source = op.awaitJob(ns, "source", x -> x.getStatus().stage == Stage.Succeeded);
     apply(ns, quickJob("student", "  prior:\n    type: Job\n    jobRef:\n      name: source\n"));
@@ -426,7 +415,7 @@ class ReconcilerApiServerTest {
     op.awaitJob(ns, "survivor", x -> x.getStatus().stage == Stage.Training);
     ConfigMap config = op.client.configMaps().inNamespace(ns).withName("survivor-config").get();
     op.restart();
-    writeProgress(ns, "survivor", report(4, "ReLA"));
+    op.writeProgress(ns, "survivor", report(4, "ReLA"));
     op.awaitJob(ns, "survivor", x -> x.getStatus().progress != null && Integer.valueOf(4).equals(x.getStatus().progress.epoch));
     List<Job> jobs = op.client.batch().v1().jobs().inNamespace(ns).withLabel(Labels.JOB, "survivor").list().getItems();
     assertThat(jobs).extracting(x -> x.getMetadata().getName()).containsExactlyInAnyOrder("survivor-embed", "survivor-train");

@@ -37,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SharedClusterApiServerTest {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static OperatorHarness op;
 
   @BeforeAll
@@ -170,12 +169,7 @@ class SharedClusterApiServerTest {
     done.totalEpochs = 100;
     done.linearProbeAccuracy = 0.81;
     done.checkpoint = "/workspace/checkpoints/checkpoint-epoch-000100.bin";
-    String json = JSON.writeValueAsString(done);
-    op.client.configMaps().inNamespace(ns).withName(name + "-progress")
-        .edit(cm -> {
-          cm.setData(Map.of(ProgressReport.CONFIG_MAP_KEY, json));
-          return cm;
-        });
+    op.writeProgress(ns, name, done);
     op.completeJob(ns, name + "-eval");
     op.awaitJob(ns, name, x -> x.getStatus() != null && x.getStatus().stage == Stage.Succeeded);
   }
