@@ -12,7 +12,7 @@ BASE_IMAGE_TAR ?= $(HOME)/.cache/rela-operator/images/debian-bookworm-jre17-turb
 IMAGE_BASE ?= tar://$(BASE_IMAGE_TAR)
 IMAGE_FLAGS = -Dimages -Dimage.base=$(IMAGE_BASE)
 
-.PHONY: matplotlib bench-adaptive-windows node turbojpeg bench-loader bench-targets libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
+.PHONY: libtorch-cuda matplotlib bench-adaptive-windows node turbojpeg bench-loader bench-targets libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -20,8 +20,8 @@ help: ## list the targets
 demo: dataset trainer ## run a real ReLA job on the CPU (Fashion-MNIST, no cluster)
 	java $(JAVA_OPTS) -jar $(TRAINER_JAR) run examples/fashion-mnist-quick.yaml --report-dir target/demo-report
 
-test: dataset prometheus pytorch turbojpeg envtest node base-image ## build everything and the images, and run every test (unit, API server, image, end to end)
-	$(MVN) install $(IMAGE_FLAGS)
+test: dataset prometheus pytorch turbojpeg envtest node base-image libtorch-cuda ## build everything and the images (CPU and -cuda), and run every test (unit, API server, image, end to end)
+	$(MVN) install $(IMAGE_FLAGS) -Dcuda
 
 envtest: ## build (once, cached) kube-apiserver, etcd, kubectl, kube-controller-manager and helm
 	./testinfra/envtest.sh all
@@ -68,8 +68,11 @@ base-image: ## build (once, cached) the images' base from Debian packages: bookw
 images: base-image ## trainer (CPU) and operator images as tarballs: trainer-image/target/jib-image.tar, operator/target/jib-image.tar
 	$(MVN) -q install $(IMAGE_FLAGS) -DskipTests
 
-image-trainer-gpu: base-image ## trainer GPU image (CUDA 12.4 natives, a 2.4 GB download): trainer-image/target/jib-image-gpu.tar
-	$(MVN) -q -pl trainer-image -am package $(IMAGE_FLAGS) -Dgpu -DskipTests
+libtorch-cuda: ## PyPI's CUDA build of libtorch 2.7.1 and the NVIDIA libraries it links, trimmed for the trainer (a 3.5 GB download, cached)
+	./trainer-image/cuda/libtorch.sh
+
+image-trainer-gpu: base-image libtorch-cuda ## trainer GPU image, tag <version>-cuda (same jar and DJL, CUDA libtorch under /opt/libtorch): trainer-image/target/jib-image-cuda.tar
+	$(MVN) -q -pl trainer-image -am package $(IMAGE_FLAGS) -Dcuda -DskipTests
 
 trainer: ## build the trainer jar
 	@if [ ! -f $(TRAINER_JAR) ] || [ -n "$$(find api/src trainer-image/src trainer-image/pom.xml api/pom.xml pom.xml -newer $(TRAINER_JAR) -print -quit)" ]; then \

@@ -14,9 +14,10 @@ public class Beans {
   @Produces
   @Singleton
   OperatorSettings settings(@ConfigProperty(name = "rela.trainer.image") String image,
+      @ConfigProperty(name = "rela.trainer.cuda-image") String cudaImage,
       @ConfigProperty(name = "rela.trainer.image-pull-policy") String pullPolicy,
       @ConfigProperty(name = "rela.trainer.metrics-port") int metricsPort) {
-    return new OperatorSettings(image, pullPolicy, metricsPort);
+    return new OperatorSettings(image, cudaImage, pullPolicy, metricsPort);
   }
 
   /**

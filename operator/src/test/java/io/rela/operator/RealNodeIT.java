@@ -42,6 +42,10 @@ class RealNodeIT {
   private static final String OPERATOR_NS = "rela-system";
   private static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
 
+  /** The trainer's -cuda image tarball, when the build made it (`-Dcuda`, as `make test` does). */
+  private static final String CUDA_IMAGE = System.getProperty("rela.cudaImage", "").isBlank() ? null
+      : System.getProperty("rela.cudaImage");
+
   private RealCluster cluster;
 
   @BeforeAll
@@ -49,6 +53,9 @@ class RealNodeIT {
     cluster = RealCluster.start();
     cluster.importImage(Envtest.repoRoot().resolve("trainer-image/target/jib-image.tar"));
     cluster.importImage(Path.of("target", "jib-image.tar").toAbsolutePath());
+    if (CUDA_IMAGE != null) {
+      cluster.importImage(Path.of(CUDA_IMAGE));
+    }
     cluster.helm("install", "rela", Envtest.repoRoot().resolve("charts/rela-operator").toString(), "-n", OPERATOR_NS,
         "--create-namespace", "--wait", "--timeout", "180s").assertSuccess();
   }
@@ -451,6 +458,48 @@ class RealNodeIT {
     assertThat(pods(ns, "embed")).as("the Job controller made the pod once allowed").isNotEmpty();
     watch(ns, "quota", new Seen(), r -> !"FailedCreate".equals(condition(ns, "quota", "Progressing").getReason()), 2);
     cluster.client().resources(ReLATrainingJob.class).inNamespace(ns).withName("quota").delete();
+  }
+
+  // --- 8 ------------------------------------------------------------------------------------
+
+  /**
+   * The -cuda image on a node without a GPU driver (its nvidia.com/gpu are advertised, not real):
+   * a job given no GPU trains on the CPU through the image's CUDA build of libtorch; a job given
+   * one stops at once with exit 4, reported as GPUUnavailable, and is not retried.
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "rela.cudaImage", matches = ".+")
+  void theCudaImageTrainsOnTheCpuAndStopsWhenGivenAGpuItCannotUse() throws Exception {
+    String ns = namespace("e2e-cuda");
+    apply(ns, job("on-cpu", 1, 1000, """
+        image: rela/trainer:0.1.0-cuda
+        prior: {type: Random}
+        rela: {dataRatio: 0.5}
+        resources: {memory: 4Gi}
+        """));
+    // no spec.image: the operator picks the -cuda image for a job given GPUs
+    apply(ns, job("on-gpu", 1, 1000, """
+        prior: {type: Random}
+        rela: {dataRatio: 0.5}
+        resources: {memory: 4Gi, gpus: 1}
+        """));
+    Seen gpu = watchToEnd(ns, "on-gpu", new Seen(), 5);
+    assertThat(gpu.last.get("STAGE")).as("%s", diagnostics(ns, "on-gpu")).isEqualTo("Failed");
+    Condition failed = condition(ns, "on-gpu", "Failed");
+    assertThat(failed.getReason()).isEqualTo("GPUUnavailable");
+    assertThat(failed.getMessage()).contains("exit code 4", "given 1 GPU", "flavour cu128", "CUDA runtime 12.6",
+        "driver none", "does not fall back to the CPU", "rela.io/retry");
+    List<Pod> embed = pods(ns, "embed");
+    assertThat(embed).as("stopped once, not retried").hasSize(1);
+    assertThat(embed.get(0).getSpec().getContainers().get(0).getImage()).isEqualTo("rela/trainer:0.1.0-cuda");
+    assertThat(embed.get(0).getSpec().getContainers().get(0).getEnv())
+        .anyMatch(e -> e.getName().equals("RELA_GPUS") && e.getValue().equals("1"));
+
+    Seen cpu = watchToEnd(ns, "on-cpu", new Seen(), 10);
+    assertThat(cpu.stages).as("%s", diagnostics(ns, "on-cpu")).containsSubsequence("Training", "Evaluating", "Succeeded");
+    for (Pod p : pods(ns, "train")) {
+      assertThat(logs(ns, p.getMetadata().getName())).contains("device: cpu(), engine PyTorch 2.7.1 (flavour cu128)");
+    }
   }
 
   // --- 7 ------------------------------------------------------------------------------------

@@ -64,7 +64,12 @@ public final class ImageTarball {
    * process runs as the image's user; otherwise in a user namespace mapped to the caller.
    */
   public ProcessRunner.Result runEntrypoint(List<String> args, long timeoutSeconds) {
-    return ProcessRunner.run(command(args, Map.of()), Map.of(), rootfs, timeoutSeconds);
+    return runEntrypoint(args, Map.of(), timeoutSeconds);
+  }
+
+  /** As {@link #runEntrypoint(List, long)}, with {@code env} added to the image's environment. */
+  public ProcessRunner.Result runEntrypoint(List<String> args, Map<String, String> env, long timeoutSeconds) {
+    return ProcessRunner.run(command(args, env), Map.of(), rootfs, timeoutSeconds);
   }
 
   /**

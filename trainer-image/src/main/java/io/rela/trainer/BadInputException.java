@@ -6,7 +6,7 @@ package io.rela.trainer;
  */
 public class BadInputException extends RuntimeException {
 
-  public static final int EXIT_CODE = 2;
+  public static final int EXIT_CODE = io.rela.api.contract.ExitCodes.BAD_INPUT;
 
   public BadInputException(String message) {
     super(message);

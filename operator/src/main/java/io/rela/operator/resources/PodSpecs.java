@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.rela.api.ReLATrainingJob;
+import io.rela.api.contract.ExitCodes;
 import io.rela.api.contract.TrainerConfig;
 import io.rela.api.spec.ResourcesSpec;
 import java.util.ArrayList;
@@ -134,10 +135,18 @@ public final class PodSpecs {
   }
 
   /** HOME and the DJL cache on the writable /tmp (the root filesystem is read-only), offline engine. */
-  public static List<EnvVar> env() {
+  public static List<EnvVar> env(int gpus) {
     return List.of(
         new EnvVar("HOME", "/tmp", null),
         new EnvVar("DJL_CACHE_DIR", "/tmp/djl", null),
-        new EnvVar("JAVA_TOOL_OPTIONS", "-Dai.djl.offline=true -XX:MaxRAMPercentage=75", null));
+        new EnvVar("JAVA_TOOL_OPTIONS", "-Dai.djl.offline=true -XX:MaxRAMPercentage=75", null),
+        // the GPUs this pod was given: the trainer uses exactly these or stops (never the CPU instead)
+        new EnvVar(ExitCodes.GPUS_ENV, String.valueOf(gpus), null));
+  }
+
+  /** The nvidia.com/gpu limit of {@code resources}, 0 when there is none. */
+  public static int gpus(ResourceRequirements resources) {
+    Quantity q = resources.getLimits() == null ? null : resources.getLimits().get(GPU_RESOURCE);
+    return q == null ? 0 : q.getNumericalAmount().intValue();
   }
 }

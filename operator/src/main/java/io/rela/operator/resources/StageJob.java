@@ -2,6 +2,8 @@ package io.rela.operator.resources;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.rela.api.contract.ExitCodes;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -39,7 +41,8 @@ public final class StageJob {
   }
 
   /**
-   * Bad input (exit 2) and a diverged run (exit 3) fail the Job at once: retrying cannot help.
+   * Bad input (exit 2), a diverged run (exit 3) and unusable GPUs (exit 4) fail the Job at once:
+   * retrying on the same node and spec cannot help.
    * Pods disrupted by preemption, eviction or a drain (condition DisruptionTarget) are retried
    * without counting against backoffLimit.
    */
@@ -47,16 +50,18 @@ public final class StageJob {
     return new PodFailurePolicyBuilder()
         .addNewRule().withAction("FailJob")
         .withNewOnExitCodes().withContainerName("trainer").withOperator("In")
-        .withValues(EXIT_BAD_INPUT, EXIT_NON_FINITE_LOSS).endOnExitCodes().endRule()
+        .withValues(EXIT_BAD_INPUT, EXIT_NON_FINITE_LOSS, EXIT_GPU_UNAVAILABLE).endOnExitCodes().endRule()
         .addNewRule().withAction("Ignore")
         .addNewOnPodCondition().withType("DisruptionTarget").withStatus("True").endOnPodCondition().endRule()
         .build();
   }
 
   /** The trainer's exit code for bad input (a file or field it cannot use). */
-  public static final int EXIT_BAD_INPUT = 2;
+  public static final int EXIT_BAD_INPUT = ExitCodes.BAD_INPUT;
   /** The trainer's exit code for a non-finite loss. */
-  public static final int EXIT_NON_FINITE_LOSS = 3;
+  public static final int EXIT_NON_FINITE_LOSS = ExitCodes.NON_FINITE_LOSS;
+  /** The trainer's exit code for GPUs it was given and cannot use. */
+  public static final int EXIT_GPU_UNAVAILABLE = ExitCodes.GPU_UNAVAILABLE;
 
   public static Job desired(ReLATrainingJob job, Kind kind, OperatorSettings settings, String priorJobClaim) {
     var spec = job.getSpec();
@@ -68,6 +73,13 @@ public final class StageJob {
     List<String> args = new ArrayList<>(List.of(kind.command, "--config", TrainerConfig.MOUNT_PATH + "/" + TrainerConfig.CONFIG_MAP_KEY));
     int shards = spec.prior != null && spec.prior.shards != null ? spec.prior.shards : 1;
     boolean suspended = Boolean.TRUE.equals(spec.suspend) || Labels.queuedByKueue(job);
+    // an embedding pod embeds its slice on one GPU (spread the pass with prior.shards);
+    // training takes every GPU of the job; evaluation runs on the CPU
+    ResourceRequirements resources = PodSpecs.resources(spec.resources, switch (kind) {
+      case EMBED -> 1;
+      case TRAIN -> Integer.MAX_VALUE;
+      case EVAL -> 0;
+    }, kind == Kind.EMBED ? shards : 1);
     JobBuilder b = new JobBuilder()
         .withMetadata(Labels.metadata(job, name(job, kind), labels))
         .withNewSpec()
@@ -88,20 +100,14 @@ public final class StageJob {
         .withVolumes(volumes)
         .withContainers(new ContainerBuilder()
             .withName("trainer")
-            .withImage(spec.image != null ? spec.image : settings.trainerImage())
+            .withImage(spec.image != null ? spec.image : settings.trainerImage(PodSpecs.gpus(resources)))
             .withImagePullPolicy(settings.imagePullPolicy())
             .withArgs(args)
-            .withEnv(PodSpecs.env())
+            .withEnv(PodSpecs.env(PodSpecs.gpus(resources)))
             .withPorts(settings.trainerMetricsPort() > 0
                 ? List.of(new ContainerPortBuilder().withName("metrics").withContainerPort(settings.trainerMetricsPort()).build())
                 : List.of())
-            // an embedding pod embeds its slice on one GPU (spread the pass with prior.shards);
-            // training takes every GPU of the job; evaluation runs on the CPU
-            .withResources(PodSpecs.resources(spec.resources, switch (kind) {
-              case EMBED -> 1;
-              case TRAIN -> Integer.MAX_VALUE;
-              case EVAL -> 0;
-            }, kind == Kind.EMBED ? shards : 1))
+            .withResources(resources)
             // the trainer's last words (a bad-input or divergence message) become the pod's termination message
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .withSecurityContext(PodSpecs.containerSecurityContext())

@@ -46,6 +46,8 @@ public final class Conditions {
     public static final String INVALID_INPUT = "InvalidInput";
     /** Training diverged (exit 3): NaN or infinite loss. */
     public static final String NON_FINITE_LOSS = "NonFiniteLoss";
+    /** The trainer was given GPUs it cannot use (exit 4); it never trains on the CPU instead. */
+    public static final String GPU_UNAVAILABLE = "GPUUnavailable";
     public static final String DEADLINE = "DeadlineExceeded";
     public static final String SPEC_CHANGE_REFUSED = "SpecChangeRefused";
     /** The stored spec cannot be read by this operator (a value outside the CRD's bounds). */

@@ -65,9 +65,11 @@ public record StageState(Phase phase, String reason, String message, Duration re
             : podDetail.contains("OOMKilled") ? Conditions.Reason.OOM_KILLED
             : Integer.valueOf(StageJob.EXIT_BAD_INPUT).equals(exit) ? Conditions.Reason.INVALID_INPUT
             : Integer.valueOf(StageJob.EXIT_NON_FINITE_LOSS).equals(exit) ? Conditions.Reason.NON_FINITE_LOSS
+            : Integer.valueOf(StageJob.EXIT_GPU_UNAVAILABLE).equals(exit) ? Conditions.Reason.GPU_UNAVAILABLE
             : Conditions.Reason.STAGE_FAILED;
+        String advice = Conditions.Reason.GPU_UNAVAILABLE.equals(reason) ? GPU_ADVICE : "";
         return new StageState(Phase.FAILED, reason, "Job " + name + " failed (" + c.getReason() + ": " + c.getMessage() + ")"
-            + podDetail + "." + where);
+            + podDetail + "." + advice + where);
       }
     }
     // the kernel killed a container at its memory limit: a retry under the same limit meets the
@@ -145,6 +147,12 @@ public record StageState(Phase phase, String reason, String message, Duration re
   private static List<ContainerStatus> containerStatuses(Pod p) {
     return p.getStatus() == null || p.getStatus().getContainerStatuses() == null ? List.of() : p.getStatus().getContainerStatuses();
   }
+
+  /** What a person can do when the trainer could not use the GPUs its pod was given. */
+  static final String GPU_ADVICE = " The pod was given GPUs (spec.resources.gpus) and the trainer does not fall back to the"
+      + " CPU: check that the node runs the NVIDIA driver, container runtime and device plugin, and that spec.image (if"
+      + " set) is a -cuda trainer image; or set spec.resources.gpus to 0 to train on the CPU. Then retry with"
+      + " `kubectl annotate relajob <name> rela.io/retry=$(date +%s) --overwrite`.";
 
   /** ", last pod X: exit code N (Reason): message" for the most recent terminated trainer container. */
   static String lastTermination(Collection<Pod> pods) {

@@ -138,15 +138,43 @@ class PodSpecsTest {
         });
   }
 
+  /** Each stage's pod is told the GPUs it was given, and a pod given GPUs runs the -cuda image unless the job names one. */
   @Test
-  void badInputAndDivergenceFailTheJobAtOnceAndDisruptionsDoNotCount() {
+  void eachStageIsToldItsGpusAndGpuPodsGetTheCudaImage() {
+    ReLATrainingJob j = job();
+    j.getSpec().resources = new io.rela.api.spec.ResourcesSpec();
+    j.getSpec().resources.gpus = 4;
+    var settings = OperatorSettings.defaults();
+    java.util.Map<StageJob.Kind, String> expected = java.util.Map.of(StageJob.Kind.EMBED, "1", StageJob.Kind.TRAIN, "4",
+        StageJob.Kind.EVAL, "0");
+    for (StageJob.Kind kind : StageJob.Kind.values()) {
+      var c = StageJob.desired(j, kind, settings, null).getSpec().getTemplate().getSpec().getContainers().get(0);
+      assertThat(c.getEnv()).as("%s", kind).anySatisfy(e -> {
+        assertThat(e.getName()).isEqualTo("RELA_GPUS");
+        assertThat(e.getValue()).isEqualTo(expected.get(kind));
+      });
+      assertThat(c.getImage()).as("%s", kind).isEqualTo(kind == StageJob.Kind.EVAL ? "rela/trainer:0.1.0" : "rela/trainer:0.1.0-cuda");
+    }
+    j.getSpec().image = "registry.example/ml/trainer:7";
+    assertThat(StageJob.desired(j, StageJob.Kind.TRAIN, settings, null).getSpec().getTemplate().getSpec().getContainers().get(0)
+        .getImage()).isEqualTo("registry.example/ml/trainer:7");
+    j.getSpec().image = null;
+    j.getSpec().resources.gpus = 0;
+    for (StageJob.Kind kind : StageJob.Kind.values()) {
+      assertThat(StageJob.desired(j, kind, settings, null).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+          .isEqualTo("rela/trainer:0.1.0");
+    }
+  }
+
+  @Test
+  void badInputDivergenceAndUnusableGpusFailTheJobAtOnceAndDisruptionsDoNotCount() {
     for (StageJob.Kind kind : StageJob.Kind.values()) {
       var spec = StageJob.desired(job(), kind, OperatorSettings.defaults(), null).getSpec();
       var rules = spec.getPodFailurePolicy().getRules();
       assertThat(rules).hasSize(2);
       assertThat(rules.get(0).getAction()).isEqualTo("FailJob");
       assertThat(rules.get(0).getOnExitCodes().getContainerName()).isEqualTo("trainer");
-      assertThat(rules.get(0).getOnExitCodes().getValues()).containsExactly(2, 3);
+      assertThat(rules.get(0).getOnExitCodes().getValues()).containsExactly(2, 3, 4);
       assertThat(rules.get(1).getAction()).isEqualTo("Ignore");
       assertThat(rules.get(1).getOnPodConditions()).singleElement()
           .satisfies(c -> assertThat(c.getType()).isEqualTo("DisruptionTarget"));

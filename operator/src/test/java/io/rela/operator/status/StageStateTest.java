@@ -35,6 +35,7 @@ class StageStateTest {
   @CsvSource({
       "2, Error, error: spec.dataset.path: /data/x does not exist, InvalidInput, PodFailurePolicy",
       "3, Error, error: non-finite loss (NaN) in the ReLA phase at epoch 4, NonFiniteLoss, PodFailurePolicy",
+      "4, Error, error: this trainer was given 1 GPU (spec.resources.gpus) but the CUDA runtime sees 0, GPUUnavailable, PodFailurePolicy",
       "137, OOMKilled, , OOMKilled, BackoffLimitExceeded",
       "1, Error, failed: java.lang.IllegalStateException, StageJobFailed, BackoffLimitExceeded"})
   void theReasonNamesWhatEndedThePod(int exit, String podReason, String message, String expected, String jobReason) {
@@ -44,6 +45,9 @@ class StageStateTest {
     assertThat(s.message()).contains("demo-train-x7k2p").contains("exit code " + exit).contains("kubectl logs -n ml job/demo-train");
     if (message != null) {
       assertThat(s.message()).contains(message);
+    }
+    if (exit == 4) {
+      assertThat(s.message()).contains("does not fall back to the CPU", "device plugin", "-cuda trainer image", "rela.io/retry");
     }
   }
 

@@ -15,7 +15,7 @@ public final class TrainerCli {
     System.exit(execute(args));
   }
 
-  /** Runs a command line; bad input exits 2 with the message, a diverged run 3, other failures 1. */
+  /** Runs a command line; bad input exits 2 with the message, a diverged run 3, unusable GPUs 4, other failures 1. */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new TrainerCli());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -31,6 +31,10 @@ public final class TrainerCli {
         if (c instanceof io.rela.trainer.train.NonFiniteLossException n) {
           cmd.getErr().println("error: " + n.getMessage());
           return io.rela.trainer.train.NonFiniteLossException.EXIT_CODE;
+        }
+        if (c instanceof io.rela.trainer.runtime.GpuUnavailableException g) {
+          cmd.getErr().println("error: " + g.getMessage());
+          return io.rela.trainer.runtime.GpuUnavailableException.EXIT_CODE;
         }
       }
       cmd.getErr().println("failed: " + e);

@@ -18,7 +18,7 @@ import java.nio.file.Paths;
  * mirror the spec (dataset, prior, model, training, rela, evaluation).
  */
 public record JobSettings(String name, Data data, Prior prior, Model model, Training training, Rela rela,
-    EvalSettings evaluation, String uid) {
+    EvalSettings evaluation, String uid, int gpus) {
 
   /** spec.dataset. */
   public record Data(DatasetFormat format, Path trainPath, Path evalPath, int imageSize, int channels) {}
@@ -96,6 +96,7 @@ public record JobSettings(String name, Data data, Prior prior, Model model, Trai
             t.onlineClassifier, t.workers, t.maxSamples),
         new Rela(r.dataRatio, r.schedule, r.constantFraction != null ? r.constantFraction : 0.0, r.rhoThreshold,
             r.fastDecay, r.slowDecay, r.fastWindowEpochs, r.slowWindowEpochs, r.targetDim, r.trainTransfer),
-        EvalSettings.from(s.evaluation), uid);
+        EvalSettings.from(s.evaluation), uid,
+        s.resources != null && s.resources.gpus != null ? s.resources.gpus : 0);
   }
 }

@@ -7,7 +7,7 @@ package io.rela.trainer.train;
  */
 public final class NonFiniteLossException extends RuntimeException {
 
-  public static final int EXIT_CODE = 3;
+  public static final int EXIT_CODE = io.rela.api.contract.ExitCodes.NON_FINITE_LOSS;
 
   public NonFiniteLossException(double loss, int epoch, long step, String phase) {
     super(String.format(java.util.Locale.ROOT, "non-finite loss (%s) in the %s phase at epoch %d, step %d: training"

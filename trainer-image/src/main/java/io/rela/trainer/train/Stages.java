@@ -64,12 +64,14 @@ public final class Stages implements AutoCloseable {
     this.skipUnreadable = skipUnreadable;
     this.workspaceName = "workspace " + ws.root();
     log.println("running as " + io.rela.trainer.runtime.ProcessIdentity.describe());
-    // every GPU the process was given, else the CPU; the first holds the model of record
-    this.devices = List.of(Engine.getInstance().getDevices());
+    // exactly the GPUs the process was given (or it stops), else the CPU; the first holds the model of record
+    this.devices = io.rela.trainer.runtime.Accelerators.select(io.rela.trainer.runtime.Accelerators.requested(
+        System.getenv(io.rela.api.contract.ExitCodes.GPUS_ENV), settings.gpus()));
     this.manager = NDManager.newBaseManager(devices.get(0));
     log.println((devices.size() > 1 ? "devices: " : "device: ") + devices.stream().map(Device::toString)
         .collect(java.util.stream.Collectors.joining(", ")) + ", engine " + Engine.getInstance().getEngineName() + " "
-        + Engine.getInstance().getVersion() + (devices.size() > 1 ? " (data parallel)" : ""));
+        + Engine.getInstance().getVersion() + " (flavour " + io.rela.trainer.runtime.EngineReport.loadedFlavor() + ")"
+        + (devices.size() > 1 ? " (data parallel)" : ""));
   }
 
   /** The training split, opened once (a bad file stops here, before any work). */

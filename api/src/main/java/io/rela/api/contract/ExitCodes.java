@@ -1,0 +1,28 @@
+package io.rela.api.contract;
+
+/**
+ * The trainer's exit codes that mean "retrying cannot help": the operator's pod failure policy
+ * fails the stage Job at once on each, and the status names the cause. Any other non-zero code
+ * is an ordinary failure that Kubernetes retries up to spec.backoffLimit.
+ */
+public final class ExitCodes {
+
+  /** A file or field the trainer cannot use; the message names it. */
+  public static final int BAD_INPUT = 2;
+  /** Training diverged: a loss that is NaN or infinite. */
+  public static final int NON_FINITE_LOSS = 3;
+  /**
+   * The pod was given GPUs (spec.resources.gpus) and the trainer cannot use them: an engine
+   * without CUDA, no driver, fewer devices than given, or a CUDA error at start. The trainer
+   * never falls back to the CPU in that case.
+   */
+  public static final int GPU_UNAVAILABLE = 4;
+
+  /**
+   * The environment variable through which the operator tells each stage's trainer how many
+   * GPUs its pod was given (the nvidia.com/gpu limit): the embedding pod gets one, evaluation none.
+   */
+  public static final String GPUS_ENV = "RELA_GPUS";
+
+  private ExitCodes() {}
+}
