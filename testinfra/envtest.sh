@@ -2,13 +2,15 @@
 # Builds the real Kubernetes control-plane binaries the tests run against, from their Go
 # modules at pinned versions, into the layout io.fabric8 kube-api-test expects:
 #   $KUBE_API_TEST_DIR/k8s/<version>-linux-amd64/{etcd,kube-apiserver,kubectl,kube-controller-manager}
-# plus helm beside them. Idempotent: a binary already built at its pinned version is kept.
+# plus helm and kstatus (testinfra/kstatus, built from sigs.k8s.io/cli-utils) beside them.
+# Idempotent: a binary already built at its pinned version is kept.
 set -euo pipefail
 
 K8S_VERSION="${K8S_VERSION:-1.37.2}"
 STAGING_VERSION="${STAGING_VERSION:-0.37.2}"
 ETCD_VERSION="${ETCD_VERSION:-3.6.16}"
 HELM_VERSION="${HELM_VERSION:-3.22.0}"
+CLI_UTILS_VERSION="${CLI_UTILS_VERSION:-0.37.2}"
 
 DIR="${KUBE_API_TEST_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rela-operator/envtest}"
 BIN="$DIR/k8s/${K8S_VERSION}-linux-amd64"
@@ -104,11 +106,26 @@ build_helm() {
   stamp "$DIR/bin/helm" "$HELM_VERSION"
 }
 
+# testinfra/kstatus: kstatus (sigs.k8s.io/cli-utils) on objects read from standard input
+build_kstatus() {
+  local src
+  src="$(cd "$(dirname "$0")" && pwd)/kstatus/main.go"
+  local version="$CLI_UTILS_VERSION-$(sha256sum "$src" | cut -c1-12)"
+  stamp_ok "$DIR/bin/kstatus" "$version" && { log "kstatus (cli-utils v$CLI_UTILS_VERSION) cached"; return; }
+  log "building kstatus from sigs.k8s.io/cli-utils v$CLI_UTILS_VERSION"
+  local mod="$WORK/kstatus"
+  mkdir -p "$mod" "$DIR/bin"
+  cp "$src" "$mod/main.go"
+  printf 'module rela.io/envtest/kstatus\n\ngo 1.24\n\nrequire sigs.k8s.io/cli-utils v%s\n' "$CLI_UTILS_VERSION" > "$mod/go.mod"
+  (cd "$mod" && go mod tidy >/dev/null && go build -ldflags "-s -w" -o "$DIR/bin/kstatus.tmp" . && mv "$DIR/bin/kstatus.tmp" "$DIR/bin/kstatus")
+  stamp "$DIR/bin/kstatus" "$version"
+}
+
 case "${1:-all}" in
-  all) build_etcd; build_k8s; build_helm ;;
-  etcd) build_etcd ;; k8s) build_k8s ;; helm) build_helm ;;
+  all) build_etcd; build_k8s; build_helm; build_kstatus ;;
+  etcd) build_etcd ;; k8s) build_k8s ;; helm) build_helm ;; kstatus) build_kstatus ;;
   node-k8s) build_node_k8s ;;
   dir) echo "$DIR" ;;
-  *) echo "usage: $0 [all|etcd|k8s|helm|node-k8s|dir]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|etcd|k8s|helm|kstatus|node-k8s|dir]" >&2; exit 2 ;;
 esac
 [ "${1:-all}" = dir ] || log "binaries in $BIN, helm in $DIR/bin"

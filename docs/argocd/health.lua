@@ -13,8 +13,13 @@ if obj.metadata ~= nil and obj.metadata.generation ~= nil and obj.status.observe
 end
 local stage = obj.status.stage
 local message = stage
+-- waiting for Kueue's admission goes on by itself, as kstatus's Reconciling says: Progressing
+local queued = false
 if obj.status.conditions ~= nil then
   for _, c in ipairs(obj.status.conditions) do
+    if c.type == "Reconciling" and c.status == "True" then
+      queued = c.reason == "QueuedByKueue"
+    end
     if c.status == "True" and (c.type == "Failed" or c.type == "Suspended" or c.type == "Progressing" or c.type == "Ready") then
       message = c.message
     end
@@ -24,7 +29,7 @@ if stage == "Succeeded" then
   hs.status = "Healthy"
 elseif stage == "Failed" then
   hs.status = "Degraded"
-elseif stage == "Suspended" then
+elseif stage == "Suspended" and not queued then
   hs.status = "Suspended"
 else
   hs.status = "Progressing"

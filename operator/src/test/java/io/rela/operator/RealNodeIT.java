@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.rela.api.ReLATrainingJob;
 import io.rela.testinfra.Envtest;
+import io.rela.testinfra.Kstatus;
 import io.rela.testinfra.ProcessRunner;
 import io.rela.testinfra.RealCluster;
 import java.nio.file.Files;
@@ -45,6 +46,8 @@ class RealNodeIT {
   /** The trainer's -cuda image tarball, when the build made it (`-Dcuda`, as `make test` does). */
   private static final String CUDA_IMAGE = System.getProperty("rela.cudaImage", "").isBlank() ? null
       : System.getProperty("rela.cudaImage");
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private RealCluster cluster;
 
@@ -127,6 +130,8 @@ class RealNodeIT {
   /** What `kubectl get relajob` showed over time. */
   private static final class Seen {
     final List<String> stages = new ArrayList<>();
+    /** kstatus's verdicts (sigs.k8s.io/cli-utils, as Flux computes health) seen at each stage. */
+    final Map<String, java.util.Set<String>> kstatusByStage = new java.util.LinkedHashMap<>();
     final List<String> epochs = new ArrayList<>();
     Map<String, String> last = Map.of();
 
@@ -154,6 +159,11 @@ class RealNodeIT {
     while (System.nanoTime() < deadline) {
       Map<String, String> row = EndToEndIT.columns(cluster.kubectl("get", "relajob", name, "-n", ns).stdout());
       seen.add(row);
+      String json = cluster.kubectl("get", "relajob", name, "-n", ns, "-o", "json").stdout();
+      if (!json.isBlank()) {
+        String stageNow = JSON.readTree(json).path("status").path("stage").asText("");
+        seen.kstatusByStage.computeIfAbsent(stageNow, k -> new java.util.TreeSet<>()).add(Kstatus.ofOne(json).status());
+      }
       String stage = row.getOrDefault("STAGE", "");
       if (until.test(row) || stage.equals("Succeeded") || stage.equals("Failed")) {
         return seen;
@@ -180,6 +190,18 @@ class RealNodeIT {
         + "\nevents:\n" + cluster.kubectl("get", "events", "-n", ns, "--sort-by=.lastTimestamp").stdout()
         + "\noperator:\n" + cluster.kubectl("logs", "-n", OPERATOR_NS, "deploy/rela-rela-operator", "--tail=30").stdout()
         + "\nkubelet:\n" + cluster.log("kubelet", 15);
+  }
+
+  /** kstatus of the job now, as Flux computes health. */
+  private Kstatus.Result kstatus(String ns, String name) {
+    return Kstatus.ofOne(cluster.kubectl("get", "relajob", name, "-n", ns, "-o", "json").assertSuccess().stdout());
+  }
+
+  /** kstatus says Failed with the Failed condition's message: Flux stops waiting and shows the operator's words. */
+  private void assertKstatusFailed(String ns, String name, Condition failed) {
+    Kstatus.Result k = kstatus(ns, name);
+    assertThat(k.status()).as("kstatus of %s", name).isEqualTo("Failed");
+    assertThat(k.message()).isEqualTo(failed.getMessage());
   }
 
   private List<Pod> pods(String ns, String stage) {
@@ -219,6 +241,11 @@ class RealNodeIT {
     assertThat(seen.epochNumbers()).as("EPOCH counts up").isSorted();
     assertThat(seen.epochNumbers().stream().anyMatch(e -> e == 1 || e == 2)).as("epochs seen: %s", seen.epochs).isTrue();
     assertThat(Double.parseDouble(seen.last.get("ACCURACY"))).isBetween(0.3, 1.0);
+    // kstatus (Flux): InProgress while any stage runs, Current once Succeeded
+    for (String stage : List.of("Embedding", "Training", "Evaluating")) {
+      assertThat(seen.kstatusByStage.get(stage)).as("kstatus while %s: %s", stage, seen.kstatusByStage).containsExactly("InProgress");
+    }
+    assertThat(kstatus(ns, "fashion").status()).isEqualTo("Current");
 
     // two embed pods of one Indexed Job, each its own slice
     Job embed = cluster.client().batch().v1().jobs().inNamespace(ns).withName("fashion-embed").get();
@@ -317,6 +344,7 @@ class RealNodeIT {
     assertThat(seen.last.get("STAGE")).as("%s", diagnostics(ns, "small")).isEqualTo("Failed");
     Condition failed = condition(ns, "small", "Failed");
     assertThat(failed.getReason()).as("%s\n%s", failed.getMessage(), diagnostics(ns, "small")).isEqualTo("OOMKilled");
+    assertKstatusFailed(ns, "small", failed);
     // no retry loop: the stage Job fails on that one pod, which is kept with its logs
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     Job embed = null;
@@ -362,6 +390,7 @@ class RealNodeIT {
     assertThat(seen.last.get("STAGE")).as("%s", diagnostics(ns, "nopull")).isEqualTo("Failed");
     Condition failed = condition(ns, "nopull", "Failed");
     assertThat(failed.getReason()).isEqualTo("ImagePullFailed");
+    assertKstatusFailed(ns, "nopull", failed);
     assertThat(failed.getMessage()).contains("imagePullGracePeriodSeconds").contains("does-not-exist");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (gpusHeld() > 0 && System.nanoTime() < deadline) {
@@ -487,9 +516,10 @@ class RealNodeIT {
     assertThat(gpu.last.get("STAGE")).as("%s", diagnostics(ns, "on-gpu")).isEqualTo("Failed");
     Condition failed = condition(ns, "on-gpu", "Failed");
     assertThat(failed.getReason()).isEqualTo("GPUUnavailable");
+    assertKstatusFailed(ns, "on-gpu", failed);
     assertThat(failed.getMessage()).contains("exit code 4", "given 1 GPU", "flavour cu128", "CUDA runtime 12.6",
         "driver none", "does not fall back to the CPU", "rela.io/retry");
-    List<Pod> embed = pods(ns, "embed");
+    List<Pod> embed = pods(ns, "embed").stream().filter(p -> "on-gpu".equals(p.getMetadata().getLabels().get("rela.io/job"))).toList();
     assertThat(embed).as("stopped once, not retried").hasSize(1);
     assertThat(embed.get(0).getSpec().getContainers().get(0).getImage()).isEqualTo("rela/trainer:0.1.0-cuda");
     assertThat(embed.get(0).getSpec().getContainers().get(0).getEnv())
@@ -497,7 +527,10 @@ class RealNodeIT {
 
     Seen cpu = watchToEnd(ns, "on-cpu", new Seen(), 10);
     assertThat(cpu.stages).as("%s", diagnostics(ns, "on-cpu")).containsSubsequence("Training", "Evaluating", "Succeeded");
-    for (Pod p : pods(ns, "train")) {
+    List<Pod> train = pods(ns, "train");
+    assertThat(train).isNotEmpty();
+    for (Pod p : train) {
+      assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo("rela/trainer:0.1.0-cuda");
       assertThat(logs(ns, p.getMetadata().getName())).contains("device: cpu(), engine PyTorch 2.7.1 (flavour cu128)");
     }
   }

@@ -43,6 +43,11 @@ public final class Envtest {
     return binDir().resolve("kube-controller-manager");
   }
 
+  /** kstatus (sigs.k8s.io/cli-utils) on objects from standard input: testinfra/kstatus, built by `make envtest`. */
+  public static Path kstatus() {
+    return dir().resolve("bin").resolve("kstatus");
+  }
+
   public static Path helm() {
     return dir().resolve("bin").resolve("helm");
   }

@@ -12,6 +12,10 @@ public final class Conditions {
   public static final String PROGRESSING = "Progressing";
   public static final String FAILED = "Failed";
   public static final String SUSPENDED = "Suspended";
+  /** kstatus's "still working on it" (InProgress): True while stages run or wait to run. */
+  public static final String RECONCILING = "Reconciling";
+  /** kstatus's "cannot go on without a person" (Failed): True exactly when the run failed. */
+  public static final String STALLED = "Stalled";
   /** Present (True) only while the last reconciliation threw; the next good one removes it. */
   public static final String RECONCILE_ERROR = "ReconcileError";
 

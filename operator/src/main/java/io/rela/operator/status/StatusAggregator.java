@@ -56,7 +56,27 @@ public final class StatusAggregator {
     } else {
       Conditions.set(c, prev, Conditions.SUSPENDED, false, Conditions.Reason.NOT_SUSPENDED, "The run is not suspended.", g, now);
     }
+    kstatus(c, prev, o, g, now);
     return c;
+  }
+
+  /**
+   * The two conditions kstatus (Flux, `kubectl wait`-style tools) reads before anything else:
+   * Reconciling while the operator is still taking the run forward on its own (a stage runs, or
+   * it waits for a prior job, a claim or Kueue's admission): InProgress; Stalled when it failed
+   * and only a person can move it on: Failed, with the failure's reason and message; neither
+   * once Succeeded (Current) or suspended by the user (kstatus then reads Ready=False:
+   * InProgress, as for a suspended batch Job that has not finished).
+   */
+  private static void kstatus(List<Condition> c, List<Condition> prev, Observation o, long g, String now) {
+    Stage st = o.stage();
+    boolean reconciling = st == Stage.Pending || st == Stage.Embedding || st == Stage.Training || st == Stage.Evaluating
+        || (st == Stage.Suspended && Conditions.Reason.QUEUED.equals(o.reason()));
+    Conditions.set(c, prev, Conditions.RECONCILING, reconciling, reconciling ? o.reason() : st.name(),
+        reconciling ? o.message() : "The operator has nothing to do until the spec changes.", g, now);
+    boolean stalled = st == Stage.Failed;
+    Conditions.set(c, prev, Conditions.STALLED, stalled, stalled ? o.reason() : Conditions.Reason.NO_FAILURE,
+        stalled ? o.message() : "No stage has failed.", g, now);
   }
 
   static ProgressStatus progress(ProgressReport r, ProgressStatus previous) {
