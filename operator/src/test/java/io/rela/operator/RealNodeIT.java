@@ -489,6 +489,57 @@ class RealNodeIT {
     cluster.client().resources(ReLATrainingJob.class).inNamespace(ns).withName("quota").delete();
   }
 
+  // --- 9 ------------------------------------------------------------------------------------
+
+  /**
+   * Edits, GitOps-style: a stage whose pods never started is re-created from the edited spec (an
+   * unschedulable job fixed by lowering its CPU runs to Succeeded); a running stage keeps its
+   * pods, the status names the generation it runs, and the edit applies to the next stage.
+   */
+  @Test
+  void editsApplyAtOnceToStagesThatHaveNotStartedAndToTheNextStageOtherwise() throws Exception {
+    String ns = namespace("e2e-edit");
+    apply(ns, job("toobig", 1, 1000, """
+        prior: {type: Random}
+        rela: {dataRatio: 0.5}
+        resources: {cpu: "64", memory: 2Gi}
+        """));
+    apply(ns, job("running", 3, 3000, """
+        prior: {type: Random}
+        rela: {dataRatio: 0.5}
+        resources: {memory: 3Gi}
+        """));
+    watch(ns, "toobig", new Seen(), r -> "Unschedulable".equals(condition(ns, "toobig", "Progressing").getReason()), 3);
+    Condition stuck = condition(ns, "toobig", "Progressing");
+    assertThat(stuck.getReason()).as("%s", diagnostics(ns, "toobig")).isEqualTo("Unschedulable");
+    assertThat(stuck.getMessage()).contains("Insufficient cpu", "an edit of the spec applies at once");
+    cluster.kubectl("patch", "relajob", "toobig", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"resources\":{\"cpu\":\"1\"}}}")
+        .assertSuccess();
+
+    // the other job trains; its memory is edited while its train pod runs
+    watch(ns, "running", new Seen(), r -> "Training".equals(r.get("STAGE")) && pods(ns, "train").stream()
+        .anyMatch(p -> "running".equals(p.getMetadata().getLabels().get("rela.io/job")) && "Running".equals(p.getStatus().getPhase())), 6);
+    cluster.kubectl("patch", "relajob", "running", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"resources\":{\"memory\":\"2500Mi\"}}}")
+        .assertSuccess();
+    watch(ns, "running", new Seen(), r -> condition(ns, "running", "Progressing").getMessage() != null
+        && condition(ns, "running", "Progressing").getMessage().contains("runs the spec of generation 1"), 2);
+    assertThat(condition(ns, "running", "Progressing").getMessage()).as("%s", diagnostics(ns, "running"))
+        .contains("Job running-train runs the spec of generation 1", "the edit of generation 2 keeps its pods running and applies to the"
+            + " evaluation stage");
+
+    Seen fixed = watchToEnd(ns, "toobig", new Seen(), 10);
+    assertThat(fixed.last.get("STAGE")).as("%s", diagnostics(ns, "toobig")).isEqualTo("Succeeded");
+    assertThat(cluster.client().batch().v1().jobs().inNamespace(ns).withName("toobig-train").get().getSpec().getTemplate().getSpec()
+        .getContainers().get(0).getResources().getLimits().get("cpu").toString()).isEqualTo("1");
+    Seen edited = watchToEnd(ns, "running", new Seen(), 10);
+    assertThat(edited.last.get("STAGE")).as("%s", diagnostics(ns, "running")).isEqualTo("Succeeded");
+    var jobs = cluster.client().batch().v1().jobs().inNamespace(ns);
+    assertThat(jobs.withName("running-train").get().getSpec().getTemplate().getSpec().getContainers().get(0).getResources()
+        .getLimits().get("memory").toString()).as("the running stage kept its pods").isEqualTo("3Gi");
+    assertThat(jobs.withName("running-eval").get().getSpec().getTemplate().getSpec().getContainers().get(0).getResources()
+        .getLimits().get("memory").toString()).as("the next stage took the edit").isEqualTo("2500Mi");
+  }
+
   // --- 8 ------------------------------------------------------------------------------------
 
   /**

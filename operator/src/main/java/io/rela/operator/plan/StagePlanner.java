@@ -170,6 +170,21 @@ public final class StagePlanner {
   private Plan stage(Draft d, Stages c, StageJob.Kind kind, StageState state, Stage running, String reason, String message) {
     ReLATrainingJob job = c.seen().job();
     boolean suspend = Boolean.TRUE.equals(job.getSpec().suspend);
+    Job existing = c.seen().jobs().get(kind);
+    if (existing != null && !state.is(StageState.Phase.FAILED) && !state.is(StageState.Phase.SUCCEEDED)
+        && StageJob.madeFromAnotherSpec(existing, job)) {
+      if (neverRan(existing, c.seen().pods(kind), kind, c.seen().progress())) {
+        // pending, unschedulable, pulling or queued: nothing ran, so the edit applies at once
+        String name = existing.getMetadata().getName();
+        d.actions.add(new Action.DeleteStageJob(name, existing.getMetadata().getUid()));
+        String applied = "Generation " + c.gen() + " applied: Job " + name + " had not started a pod, so it is re-created"
+            + " from the edited spec.";
+        d.events.add(new Plan.Event(false, Reason.SPEC_APPLIED, applied));
+        return d.done(new Observation(c.gen(), running, Reason.SPEC_APPLIED, applied, c.seen().progress(), c.prior()),
+            RETRY_RECHECK, null);
+      }
+      message = message + " " + waitingEdit(existing, kind, c.gen());
+    }
     switch (state.phase()) {
       case FAILED:
         stopIfRunning(d, kind, c.seen().jobs().get(kind), state, c.seen().pods(kind));
@@ -215,6 +230,46 @@ public final class StagePlanner {
           + " waits for Kueue to admit it (queue " + job.getMetadata().getLabels().get(Labels.KUEUE_QUEUE) + ").", c.seen().progress(), c.prior()));
     }
     return d.done(new Observation(c.gen(), running, reason, message, c.seen().progress(), c.prior()));
+  }
+
+  /**
+   * Whether no pod of stage Job {@code j} ever ran: none succeeded or failed, none is running or
+   * ran a container, and (training) no epoch was reported. Such a Job is re-created on an edit.
+   */
+  static boolean neverRan(Job j, List<Pod> pods, StageJob.Kind kind, ProgressReport progress) {
+    var s = j.getStatus();
+    if (s != null && ((s.getSucceeded() != null && s.getSucceeded() > 0) || (s.getFailed() != null && s.getFailed() > 0))) {
+      return false;
+    }
+    for (Pod p : pods) {
+      String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+      if ("Running".equals(phase) || "Succeeded".equals(phase) || "Failed".equals(phase)) {
+        return false;
+      }
+      if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
+        for (var cs : p.getStatus().getContainerStatuses()) {
+          boolean ran = (cs.getState() != null && (cs.getState().getRunning() != null || cs.getState().getTerminated() != null))
+              || (cs.getLastState() != null && cs.getLastState().getTerminated() != null);
+          if (ran) {
+            return false;
+          }
+        }
+      }
+    }
+    return kind != StageJob.Kind.TRAIN || progress == null || progress.epoch == null || progress.epoch == 0;
+  }
+
+  /** What a running stage says of an edit it does not take: which generation it runs, and when the edit applies. */
+  private static String waitingEdit(Job running, StageJob.Kind kind, long gen) {
+    Long made = StageJob.generationOf(running);
+    String next = switch (kind) {
+      case EMBED -> "from the training stage on";
+      case TRAIN -> "to the evaluation stage";
+      case EVAL -> "only on a retry (" + RETRY_ANNOTATION + ") once this stage ends";
+    };
+    return "Job " + running.getMetadata().getName() + " runs the spec of generation " + (made == null ? "?" : made)
+        + "; the edit of generation " + gen + " keeps its pods running and applies " + next
+        + (kind == StageJob.Kind.EMBED ? "" : "; training fields stay as training started (" + Reason.SPEC_CHANGE_REFUSED + ")") + ".";
   }
 
   /**
@@ -276,7 +331,8 @@ public final class StagePlanner {
 
   /** Spec changes after training began would silently restart from zero: refuse them, loudly. */
   private static void refuseSpecChangeWhileRunning(Draft d, ReLATrainingJob job, Observed seen, long gen) {
-    if (seen.config() == null || seen.jobs().get(StageJob.Kind.TRAIN) == null) {
+    Job train = seen.jobs().get(StageJob.Kind.TRAIN);
+    if (seen.config() == null || train == null || neverRan(train, seen.pods(StageJob.Kind.TRAIN), StageJob.Kind.TRAIN, seen.progress())) {
       return;
     }
     String running = seen.config().getMetadata().getAnnotations() == null ? null

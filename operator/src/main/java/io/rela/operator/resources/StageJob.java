@@ -63,6 +63,25 @@ public final class StageJob {
   /** The trainer's exit code for GPUs it was given and cannot use. */
   public static final int EXIT_GPU_UNAVAILABLE = ExitCodes.GPU_UNAVAILABLE;
 
+  /** Annotation of a stage Job: the ReLATrainingJob's metadata.generation it was made from. */
+  public static final String GENERATION = "rela.io/generation";
+
+  /** The generation a stage Job was made from, or null for one made before this annotation. */
+  public static Long generationOf(Job j) {
+    String g = j.getMetadata().getAnnotations() == null ? null : j.getMetadata().getAnnotations().get(GENERATION);
+    try {
+      return g == null ? null : Long.valueOf(g);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** Whether the job's spec changed (beyond spec.suspend) since {@code j} was made from it. */
+  public static boolean madeFromAnotherSpec(Job j, ReLATrainingJob job) {
+    String made = j.getMetadata().getAnnotations() == null ? null : j.getMetadata().getAnnotations().get(TrainerConfigMap.SPEC_HASH);
+    return made != null && !made.equals(TrainerConfigMap.specHash(job.getSpec()));
+  }
+
   public static Job desired(ReLATrainingJob job, Kind kind, OperatorSettings settings, String priorJobClaim) {
     var spec = job.getSpec();
     Map<String, String> labels = new LinkedHashMap<>(Labels.passThrough(job));
@@ -119,6 +138,11 @@ public final class StageJob {
         .endTemplate()
         .endSpec();
     Job j = b.build();
+    // which spec the Job was made from: an edit before its pods start re-creates it
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(GENERATION, String.valueOf(job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration()));
+    annotations.put(TrainerConfigMap.SPEC_HASH, TrainerConfigMap.specHash(spec));
+    j.getMetadata().setAnnotations(annotations);
     j.getSpec().setPodFailurePolicy(failurePolicy());
     if (kind == Kind.EMBED) {
       j.getSpec().setCompletionMode("Indexed");

@@ -54,6 +54,8 @@ public final class Conditions {
     public static final String GPU_UNAVAILABLE = "GPUUnavailable";
     public static final String DEADLINE = "DeadlineExceeded";
     public static final String SPEC_CHANGE_REFUSED = "SpecChangeRefused";
+    /** An edit reached a stage whose pods had not started: its Job is re-created from the new spec. */
+    public static final String SPEC_APPLIED = "SpecApplied";
     /** The stored spec cannot be read by this operator (a value outside the CRD's bounds). */
     public static final String INVALID_SPEC = "InvalidSpec";
     /** A claim the job names does not allow trainer pods to mount it (label rela.io/trainer-access). */

@@ -81,7 +81,8 @@ public record StageState(Phase phase, String reason, String message, Duration re
           String pod = p.getMetadata().getName();
           return new StageState(Phase.FAILED, Conditions.Reason.OOM_KILLED, "Pod " + pod + " was OOM-killed by the kernel at its"
               + " memory limit (" + memoryLimit(p) + "); the same limit would fail again, so the stage is not retried."
-              + " Raise spec.resources.memory and re-create the job. Its last log lines: `kubectl logs -n " + ns + " " + pod + "`.");
+              + " Raise spec.resources.memory, then retry: `kubectl annotate relajob <name> rela.io/retry=$(date +%s) --overwrite`"
+              + " (the stage runs again, with the new limit, from its last checkpoint). Its last log lines: `kubectl logs -n " + ns + " " + pod + "`.");
         }
       }
     }
@@ -100,7 +101,8 @@ public record StageState(Phase phase, String reason, String message, Duration re
         String reason = pull ? Conditions.Reason.IMAGE_PULL : Conditions.Reason.CONTAINER_CONFIG;
         String what = (pull ? "Pod " + pod + " cannot pull image " + cs.getImage() : "Pod " + pod + " cannot create its container")
             + " (" + w.getReason() + (w.getMessage() == null ? "" : ": " + w.getMessage()) + ")."
-            + (pull ? " Check spec.image, the registry and imagePullSecrets." : " Check the volumes, ConfigMaps and Secrets it names.");
+            + (pull ? " Check spec.image, the registry and imagePullSecrets; an edit of the spec applies at once (the stage's"
+                + " pods have not started, so its Job is re-created)." : " Check the volumes, ConfigMaps and Secrets it names.");
         Instant since = since(p, now);
         Duration left = startGrace.minus(Duration.between(since, now));
         if (left.isNegative() || left.isZero()) {
@@ -117,7 +119,8 @@ public record StageState(Phase phase, String reason, String message, Duration re
       if (scheduled != null && "False".equals(scheduled.getStatus()) && "Unschedulable".equals(scheduled.getReason())) {
         return new StageState(Phase.STALLED, Conditions.Reason.UNSCHEDULABLE, "Pod " + p.getMetadata().getName()
             + " cannot be scheduled (" + scheduled.getMessage().strip() + "). It starts once a node fits it: check"
-            + " spec.resources, spec.nodeSelector, spec.tolerations and the claims it mounts.");
+            + " spec.resources, spec.nodeSelector, spec.tolerations and the claims it mounts; an edit of the spec applies"
+            + " at once (the stage's pods have not started, so its Job is re-created).");
       }
     }
     return new StageState(Phase.ACTIVE, null, null);

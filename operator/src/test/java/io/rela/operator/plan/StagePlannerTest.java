@@ -119,6 +119,13 @@ class StagePlannerTest {
       return this;
     }
 
+    /** The spec edited after the stage Jobs were made: generation 2. */
+    Situation edited(Consumer<io.rela.api.spec.ReLATrainingJobSpec> change) {
+      change.accept(job.getSpec());
+      job.getMetadata().setGeneration(2L);
+      return this;
+    }
+
     Situation annotate(String key, String value) {
       job.getMetadata().setAnnotations(Map.of(key, value));
       return this;
@@ -145,6 +152,22 @@ class StagePlannerTest {
         .withReason(reason).withExitCode(exit).withFinishedAt(NOW.toString()).endTerminated().endState().endContainerStatus().endStatus();
   }
 
+  private static Consumer<PodBuilder> running() {
+    return b -> b.withNewStatus().withPhase("Running").withStartTime(NOW.minusSeconds(600).toString()).addNewContainerStatus()
+        .withName("trainer").withNewState().withNewRunning().withStartedAt(NOW.minusSeconds(590).toString()).endRunning().endState()
+        .endContainerStatus().endStatus();
+  }
+
+  private static Consumer<PodBuilder> unschedulable() {
+    return b -> b.withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+        .withReason("Unschedulable").withMessage("0/1 nodes are available: 1 Insufficient cpu.").endCondition().endStatus();
+  }
+
+  private static void moreCpu(io.rela.api.spec.ReLATrainingJobSpec spec) {
+    spec.resources = new io.rela.api.spec.ResourcesSpec();
+    spec.resources.cpu = "1";
+  }
+
   private static Consumer<PodBuilder> waiting(String reason) {
     return b -> b.withNewStatus().withPhase("Pending").withStartTime(NOW.minusSeconds(600).toString()).addNewContainerStatus()
         .withName("trainer").withImage("rela/trainer:nope").withNewState().withNewWaiting().withReason(reason).withMessage("not found")
@@ -156,6 +179,24 @@ class StagePlannerTest {
 
   static Stream<Arguments> situations() {
     return Stream.of(
+        row("an edit reaches an unschedulable train Job: re-created from the new spec", new Situation("")
+                .stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "active").pod(Kind.TRAIN, unschedulable())
+                .edited(StagePlannerTest::moreCpu),
+            Stage.Training, "SpecApplied", "DeleteStageJob:demo-train", "SpecApplied"),
+        row("an edit reaches an embed Job waiting for its image: re-created", new Situation("imagePullGracePeriodSeconds: 3600")
+                .stage(Kind.EMBED, "active").pod(Kind.EMBED, waiting("ImagePullBackOff")).edited(sp -> sp.image = "rela/trainer:fixed"),
+            Stage.Embedding, "SpecApplied", "DeleteStageJob:demo-embed", "SpecApplied"),
+        row("an edit reaches a suspended embed Job that never ran: re-created", new Situation("suspend: true")
+                .stage(Kind.EMBED, "suspended").edited(StagePlannerTest::moreCpu),
+            Stage.Embedding, "SpecApplied", "DeleteStageJob:demo-embed", "SpecApplied"),
+        row("an edit reaches a running train Job: it keeps its pods", new Situation("")
+                .stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "active").pod(Kind.TRAIN, running())
+                .edited(StagePlannerTest::moreCpu),
+            Stage.Training, "Training", "", ""),
+        row("a failed stage is not re-created by an edit (the retry annotation does that)", new Situation("")
+                .stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "failed").pod(Kind.TRAIN, terminated("Error", 1))
+                .edited(StagePlannerTest::moreCpu),
+            Stage.Failed, "StageJobFailed", "", ""),
         row("a new job, no cache: embed first", new Situation(""),
             Stage.Embedding, "EmbeddingPrior", "EnsureSupporting CreateStageJob:EMBED", ""),
         row("a new job, cache miss: embed first", new Situation(CACHE),
@@ -287,6 +328,22 @@ class StagePlannerTest {
   void isPure(String name, Situation s, Stage stage, String reason, String actions, String events) {
     // the same observation, the same plan: nothing hidden is read or kept
     assertThat(summary(PLANNER.plan(s.observed()))).isEqualTo(summary(PLANNER.plan(s.observed())));
+  }
+
+  @org.junit.jupiter.api.Test
+  void aRunningStageSaysWhichGenerationItRunsAndWhenTheEditApplies() {
+    Plan plan = PLANNER.plan(new Situation("").stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "active")
+        .pod(Kind.TRAIN, running()).edited(StagePlannerTest::moreCpu).observed());
+    assertThat(plan.observation().message()).contains("Job demo-train runs the spec of generation 1")
+        .contains("the edit of generation 2 keeps its pods running and applies to the evaluation stage")
+        .contains("SpecChangeRefused");
+    Plan applied = PLANNER.plan(new Situation("").stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "active")
+        .pod(Kind.TRAIN, unschedulable()).edited(StagePlannerTest::moreCpu).observed());
+    assertThat(applied.observation().message()).contains("Generation 2 applied: Job demo-train had not started a pod");
+    assertThat(applied.recheckAfter()).isEqualTo(StagePlanner.RETRY_RECHECK);
+    // the Job made next carries the new generation and spec
+    Job next = StageJob.desired(new Situation("").edited(StagePlannerTest::moreCpu).job, Kind.TRAIN, OperatorSettings.defaults(), null);
+    assertThat(StageJob.generationOf(next)).isEqualTo(2L);
   }
 
   @org.junit.jupiter.api.Test
