@@ -68,7 +68,7 @@ base-image: ## build (once, cached) the images' base from Debian packages: bookw
 images: base-image ## trainer (CPU) and operator images as tarballs: trainer-image/target/jib-image.tar, operator/target/jib-image.tar
 	$(MVN) -q install $(IMAGE_FLAGS) -DskipTests
 
-libtorch-cuda: ## PyPI's CUDA build of libtorch 2.7.1 and the NVIDIA libraries it links, trimmed for the trainer (a 2.7 GB download, cached)
+libtorch-cuda: base-image ## PyPI's CUDA build of libtorch 2.7.1 and the NVIDIA libraries it links, trimmed for the trainer (a 2.7 GB download, cached), and the GPU image's base holding it
 	./trainer-image/cuda/libtorch.sh
 
 image-trainer-gpu: base-image libtorch-cuda ## trainer GPU image, tag <version>-cuda (same jar and DJL, CUDA libtorch under /opt/libtorch): trainer-image/target/jib-image-cuda.tar

@@ -109,9 +109,16 @@ def main():
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
 
     row("reference: fastDecay 0.999, slowDecay 0.99 (~1,000 / 100 steps)", lambda r: REFERENCE[1:])
+    # the trainer counts the windows in full-data epochs (floor(N / batch) steps), which do not
+    # shrink with r; the former unit, epochs of the run, is kept for comparison
+    full_data_steps = a.samples // a.batch
     for w in a.windows.split(","):
         fw, sw = (float(x) for x in w.split("/"))
-        row(f"fastWindowEpochs {fw:g}, slowWindowEpochs {sw:g}",
+        row(f"fastWindowEpochs {fw:g}, slowWindowEpochs {sw:g} (full-data epochs of {full_data_steps} steps)",
+            lambda r, fw=fw, sw=sw: (decay(fw * full_data_steps), decay(sw * full_data_steps)))
+    for w in a.windows.split(","):
+        fw, sw = (float(x) for x in w.split("/"))
+        row(f"former unit, epochs of the run: {fw:g} / {sw:g}",
             lambda r, fw=fw, sw=sw: (decay(fw * steps_per_epoch[r]), decay(sw * steps_per_epoch[r])))
     table = "\n".join(lines) + "\n"
     (out / "windows.md").write_text(table)

@@ -15,17 +15,61 @@
 #   MANIFEST              every file with its size, and the wheels it came from
 # Left out as never loaded by the trainer: Python code and bindings (libtorch_python.so),
 # headers, static libraries, CMake files, binaries, Triton (a Python JIT).
+#
+# It then writes the GPU image's base ($BASE_OUT): the images' base ($BASE_IN, testinfra/base-image.sh)
+# plus one layer holding that folder at /opt/libtorch, as a `docker save` tarball Jib reads with
+# a tar:// reference. Jib compresses a base layer once per machine (its base-layer cache), so
+# rebuilding the GPU image, in any clone, does not compress 4 GB again.
 # Idempotent and cached: the wheels are kept in $RELA_CACHE/wheels-cu126.
 set -euo pipefail
 CACHE=${RELA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rela-operator}
 OUT=${1:-$CACHE/libtorch-2.7.1-cuda}
+BASE_IN=${2:-$CACHE/images/debian-bookworm-jre17-turbojpeg.tar}
+BASE_OUT=${3:-$CACHE/images/debian-bookworm-jre17-libtorch-2.7.1-cuda.tar}
 WHEELS=$CACHE/wheels-cu126
 PIP=${PIP:-pip}
 TORCH=2.7.1
 log() { printf 'libtorch-cuda: %s\n' "$*" >&2; }
 
+# the base image: $BASE_IN's layers and config, plus a layer of $OUT at /opt/libtorch
+write_base() {
+  if [ -s "$BASE_OUT" ] && [ "$BASE_OUT" -nt "$OUT/MANIFEST" ] && [ "$BASE_OUT" -nt "$BASE_IN" ]; then
+    log "cached: $BASE_OUT"
+    return
+  fi
+  [ -s "$BASE_IN" ] || { log "$BASE_IN is missing: build it with make base-image"; exit 1; }
+  local work
+  work=$(mktemp -d "${BASE_OUT%/*}/.cuda-base.XXXXXX")
+  trap 'rm -rf "$work"' RETURN
+  log "writing the GPU image's base $BASE_OUT"
+  tar -C "$work" -xf "$BASE_IN"
+  tar -C "$OUT" --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --transform 's,^\./,opt/libtorch/,' \
+    -cf "$work/libtorch.tar" .
+  python3 - "$work" <<'PY'
+import hashlib, json, os, sys
+work = sys.argv[1]
+manifest = json.load(open(os.path.join(work, "manifest.json")))
+config_name = manifest[0]["Config"]
+config = json.load(open(os.path.join(work, config_name)))
+h = hashlib.sha256()
+with open(os.path.join(work, "libtorch.tar"), "rb") as f:
+    for block in iter(lambda: f.read(1 << 20), b""):
+        h.update(block)
+config["rootfs"]["diff_ids"].append("sha256:" + h.hexdigest())
+config.setdefault("history", []).append({"created_by": "trainer-image/cuda/libtorch.sh: PyPI torch 2.7.1 (CUDA 12.6) at /opt/libtorch"})
+json.dump(config, open(os.path.join(work, config_name), "w"))
+manifest[0]["Layers"].append("libtorch.tar")
+manifest[0]["RepoTags"] = ["rela/base:bookworm-jre17-libtorch-2.7.1-cuda"]
+json.dump(manifest, open(os.path.join(work, "manifest.json"), "w"))
+PY
+  tar -C "$work" -cf "$BASE_OUT.partial" .
+  mv "$BASE_OUT.partial" "$BASE_OUT"
+  log "GPU image base: $BASE_OUT ($(du -h "$BASE_OUT" | cut -f1))"
+}
+
 if [ -f "$OUT/MANIFEST" ]; then
   log "cached: $OUT"
+  write_base
   exit 0
 fi
 mkdir -p "$WHEELS"
@@ -69,3 +113,4 @@ find "$tmp" -type f ! -name '*.so*' -delete
 } > "$tmp/MANIFEST"
 rm -rf "$OUT" && mv "$tmp" "$OUT"
 log "ready: $OUT ($(du -sh "$OUT" | cut -f1))"
+write_base

@@ -59,16 +59,16 @@ public class ReLASpec {
   @JsonPropertyDescription("Under schedule Adaptive, decay of the slow average: L_slow <- slowDecay * L_slow + (1 - slowDecay) * L_fast.")
   public Double slowDecay;
 
-  /** Run-relative window of the fast loss average. */
+  /** Window of the fast loss average, in full-data epochs. */
   @Min(value = 0, inclusive = false)
   @Max(1000)
-  @JsonPropertyDescription("Under schedule Adaptive, the fast average's window in epochs of this run instead of fastDecay: fastDecay becomes 1 - 1 / (fastWindowEpochs x steps per epoch), steps per epoch = floor(dataRatio x images / batchSize). Set together with slowWindowEpochs; for runs too short for the reference's windows of about 1,000 and 100 steps.")
+  @JsonPropertyDescription("Under schedule Adaptive, the fast average's window in full-data epochs instead of fastDecay: fastDecay becomes 1 - 1 / (fastWindowEpochs x floor(images / batchSize)). The unit does not shrink with dataRatio, so the rule switches at the same step on the same loss curve at every ratio. Set together with slowWindowEpochs (the reference's windows are 10:1); for runs too short for the reference's windows of about 1,000 and 100 steps.")
   public Double fastWindowEpochs;
 
-  /** Run-relative window of the slow loss average. */
+  /** Window of the slow loss average, in full-data epochs. */
   @Min(value = 0, inclusive = false)
   @Max(1000)
-  @JsonPropertyDescription("Under schedule Adaptive, the slow average's window in epochs of this run instead of slowDecay: slowDecay becomes 1 - 1 / (slowWindowEpochs x steps per epoch). Set together with fastWindowEpochs.")
+  @JsonPropertyDescription("Under schedule Adaptive, the slow average's window in full-data epochs instead of slowDecay: slowDecay becomes 1 - 1 / (slowWindowEpochs x floor(images / batchSize)). Set together with fastWindowEpochs.")
   public Double slowWindowEpochs;
 
   /** Target dimension. */

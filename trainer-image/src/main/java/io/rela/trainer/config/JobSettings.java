@@ -41,11 +41,12 @@ public record JobSettings(String name, Data data, Prior prior, Model model, Trai
   public record Rela(double dataRatio, Schedule schedule, double constantFraction, double rhoThreshold, double fastDecay,
       double slowDecay, Double fastWindowEpochs, Double slowWindowEpochs, Integer targetDim, boolean trainTransfer) {
 
-    /** The Adaptive rule's averages for a run of this many steps per epoch. */
-    public io.rela.trainer.rela.SwitchRule.Averages averages(long stepsPerEpoch) {
+    /** The Adaptive rule's averages on a training set of {@code images} in batches of {@code batchSize}. */
+    public io.rela.trainer.rela.SwitchRule.Averages averages(long images, int batchSize) {
       return fastWindowEpochs == null
           ? new io.rela.trainer.rela.SwitchRule.Averages(rhoThreshold, fastDecay, slowDecay)
-          : io.rela.trainer.rela.SwitchRule.Averages.perEpoch(rhoThreshold, fastWindowEpochs, slowWindowEpochs, stepsPerEpoch);
+          : io.rela.trainer.rela.SwitchRule.Averages.perFullDataEpoch(rhoThreshold, fastWindowEpochs, slowWindowEpochs,
+              images / batchSize);
     }
   }
 

@@ -110,12 +110,16 @@ public final class SwitchRule {
     public static final Averages REFERENCE = new Averages(0.995, 0.999, 0.99);
 
     /**
-     * Windows given in epochs of the run rather than in steps: an average over W steps has
-     * decay 1 - 1/W, so the rule looks at the same share of training whatever the data ratio
-     * and dataset size make an epoch. A window under one step keeps only the latest value.
+     * Windows given in full-data epochs (floor(N / batch) steps each) rather than in steps: an
+     * average over W steps has decay 1 - 1/W. The unit does not shrink with the data ratio (an
+     * epoch of the run, floor(r N / batch) steps, would: at r = 0.1 the rule would look at a tenth
+     * of the steps and switch ten times sooner on the same loss curve), so the rule means the
+     * same at every ratio, as the reference's step-counted decays do, and scales with the
+     * dataset. A window under one step keeps only the latest value.
      */
-    public static Averages perEpoch(double rhoThreshold, double fastWindowEpochs, double slowWindowEpochs, long stepsPerEpoch) {
-      return new Averages(rhoThreshold, decay(fastWindowEpochs * stepsPerEpoch), decay(slowWindowEpochs * stepsPerEpoch));
+    public static Averages perFullDataEpoch(double rhoThreshold, double fastWindowEpochs, double slowWindowEpochs,
+        long fullDataSteps) {
+      return new Averages(rhoThreshold, decay(fastWindowEpochs * fullDataSteps), decay(slowWindowEpochs * fullDataSteps));
     }
 
     private static double decay(double windowSteps) {

@@ -72,10 +72,11 @@ public final class Training {
     Networks.Architecture arch = new Networks.Architecture(s.model().backbone(), s.model().cifarStem(), s.data().channels(), s.data().imageSize());
     float[][] norm = Datasets.normalisation(s.data().format(), s.data().channels());
     long stepsPerEpoch = (long) Math.floor(data.size() * s.rela().dataRatio()) / s.training().batchSize();
-    SwitchRule.Averages averages = s.rela().averages(stepsPerEpoch);
+    SwitchRule.Averages averages = s.rela().averages(data.size(), s.training().batchSize());
     if (s.rela().schedule() == io.rela.api.spec.Schedule.Adaptive) {
-      log.accept(String.format(java.util.Locale.ROOT, "Adaptive rule: fastDecay %.6f, slowDecay %.6f (%d steps per epoch)",
-          averages.fastDecay(), averages.slowDecay(), stepsPerEpoch));
+      log.accept(String.format(java.util.Locale.ROOT, "Adaptive rule: fastDecay %.6f, slowDecay %.6f (%d steps per epoch;"
+          + " window unit: a full-data epoch, %d steps)", averages.fastDecay(), averages.slowDecay(), stepsPerEpoch,
+          data.size() / s.training().batchSize()));
     }
     SwitchRule rule = new SwitchRule(s.rela().schedule(), averages, s.rela().constantFraction(), s.training().epochs());
     List<ProgressReport> history = new ArrayList<>();

@@ -48,34 +48,47 @@ class SwitchRuleTest {
   }
 
   @Test
-  void windowsInEpochsGiveTheDecaysOfThatManySteps() {
-    // 1 epoch of 200 steps: window 200 steps, decay 1 - 1/200; 0.1 epoch: 20 steps
-    SwitchRule.Averages a = SwitchRule.Averages.perEpoch(0.995, 1.0, 0.1, 200);
+  void windowsInFullDataEpochsGiveTheDecaysOfThatManySteps() {
+    // a full-data epoch of 200 steps: window 200 steps, decay 1 - 1/200; 0.1 epoch: 20 steps
+    SwitchRule.Averages a = SwitchRule.Averages.perFullDataEpoch(0.995, 1.0, 0.1, 200);
     assertThat(a.fastDecay()).isCloseTo(0.995, within(1e-12));
     assertThat(a.slowDecay()).isCloseTo(0.95, within(1e-12));
     assertThat(a.rhoThreshold()).isEqualTo(0.995);
-    // the same windows at a tenth of the data: ten times fewer steps, so ten times shorter averages
-    SwitchRule.Averages small = SwitchRule.Averages.perEpoch(0.995, 1.0, 0.04, 20);
+    // a dataset a tenth the size: ten times fewer steps, so ten times shorter averages
+    SwitchRule.Averages small = SwitchRule.Averages.perFullDataEpoch(0.995, 1.0, 0.04, 20);
     assertThat(small.fastDecay()).isCloseTo(0.95, within(1e-12));
     // a window under one step keeps only the latest value
     assertThat(small.slowDecay()).isZero();
   }
 
+  /**
+   * The loss of the ReLA phase falls at the same rate per step whatever the data ratio (seen in
+   * the study's traces), so the rule must switch at the same step at every ratio. Windows in
+   * full-data epochs do: the decays depend on the dataset and batch, not on r. (Windows in epochs
+   * of the run would switch after 618, 285 and 21 steps at r = 1.0, 0.5 and 0.1.)
+   */
   @Test
-  void windowsInEpochsSwitchAtTheSameEpochWhateverTheEpochLength() {
-    // the same flat curve seen with 50 and 500 steps per epoch: the switch lands at about the same epoch
-    double[] at = new double[2];
-    long[] perEpoch = {50, 500};
-    for (int i = 0; i < 2; i++) {
-      SwitchRule r = new SwitchRule(Schedule.Adaptive, SwitchRule.Averages.perEpoch(0.995, 0.5, 0.05, perEpoch[i]), 0, 100);
+  void theSwitchStepDoesNotScaleWithTheDataRatio() {
+    long images = 24_000;
+    int batch = 128;
+    long[] at = new long[3];
+    double[] ratios = {1.0, 0.5, 0.1};
+    for (int i = 0; i < ratios.length; i++) {
+      io.rela.trainer.config.JobSettings.Rela rela = new io.rela.trainer.config.JobSettings.Rela(ratios[i], Schedule.Adaptive, 0,
+          0.995, 0.999, 0.99, 1.0, 0.1, null, false);
+      long stepsPerEpoch = (long) Math.floor(images * ratios[i]) / batch;
+      SwitchRule r = new SwitchRule(Schedule.Adaptive, rela.averages(images, batch), 0, 1000);
       long step = 0;
-      while (r.inReLA() && step < 1_000_000) {
-        r.onReLAStep(1.0, (int) (step / perEpoch[i]), step);
+      while (r.inReLA() && step < 100_000) {
+        // an exponential fall toward a floor, per step, the same curve at every ratio
+        r.onReLAStep(0.85 + 0.15 * Math.exp(-step / 60.0), (int) (step / stepsPerEpoch), step);
         step++;
       }
-      at[i] = r.switchStep() / (double) perEpoch[i];
+      at[i] = r.switchStep();
     }
-    assertThat(at[0]).isCloseTo(at[1], within(0.05));
+    assertThat(at[0]).isPositive();
+    assertThat(at[1]).isEqualTo(at[0]);
+    assertThat(at[2]).isEqualTo(at[0]);
   }
 
   @Test
