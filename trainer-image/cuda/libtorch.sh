@@ -62,7 +62,8 @@ manifest[0]["Layers"].append("libtorch.tar")
 manifest[0]["RepoTags"] = ["rela/base:bookworm-jre17-libtorch-2.7.1-cuda"]
 json.dump(manifest, open(os.path.join(work, "manifest.json"), "w"))
 PY
-  tar -C "$work" -cf "$BASE_OUT.partial" .
+  # members by name: a "./" entry is refused by Jib's reader
+  (cd "$work" && tar -cf "$BASE_OUT.partial" -- *)
   mv "$BASE_OUT.partial" "$BASE_OUT"
   log "GPU image base: $BASE_OUT ($(du -h "$BASE_OUT" | cut -f1))"
 }
