@@ -156,6 +156,17 @@ final class OperatorHarness implements AutoCloseable {
     return client.pods().inNamespace(ns).resource(pod).create();
   }
 
+  /** A pod of a stage Job whose trainer container runs, as a kubelet would report it. */
+  void runningPod(String ns, Job job) {
+    Pod created = createPodOf(ns, job, job.getMetadata().getName() + "-r1");
+    created.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running")
+        .withContainerStatuses(new ContainerStatusBuilder().withName("trainer").withImage("rela/trainer:0.1.0").withImageID("")
+            .withReady(true).withRestartCount(0)
+            .withNewState().withNewRunning().withStartedAt(Instant.now().minusSeconds(3).toString()).endRunning().endState().build())
+        .build());
+    client.pods().inNamespace(ns).resource(created).updateStatus();
+  }
+
   /** A pod of a stage Job whose trainer container ended as a kubelet would report it. */
   void terminatedPod(String ns, Job job, int exitCode, String reason) {
     Pod created = createPodOf(ns, job, job.getMetadata().getName() + "-x1");

@@ -431,6 +431,10 @@ class ReconcilerApiServerTest {
     String ns = op.namespace("respec", Map.of());
     apply(ns, quickJob("steady", ""));
     Job train = op.throughEmbedding(ns, "steady");
+    // training has started: its pod runs (a stage whose pods never ran would take the edit instead)
+    op.runningPod(ns, train);
+    await().atMost(Duration.ofSeconds(15)).until(() -> !op.client.pods().inNamespace(ns).withLabel("rela.io/stage", "train").list()
+        .getItems().isEmpty());
     String config = op.client.configMaps().inNamespace(ns).withName("steady-config").get().getData().values().iterator().next();
     op.client.resources(ReLATrainingJob.class).inNamespace(ns).withName("steady").edit(x -> {
       x.getSpec().training.epochs = 50;
@@ -447,6 +451,30 @@ class ReconcilerApiServerTest {
     op.awaitJob(ns, "steady", x -> x.getStatus().stage == Stage.Succeeded);
     assertThat(op.client.configMaps().inNamespace(ns).withName("steady-config").get().getData().values().iterator().next())
         .as("the run ended on the config it started with").isEqualTo(config);
+  }
+
+  /** The GitOps fix: an edit to a stage whose pods never ran re-creates its Job from the new spec. */
+  @Test
+  void anEditToAStageThatNeverRanReCreatesItsJob() throws Exception {
+    String ns = op.namespace("reapply", Map.of());
+    apply(ns, quickJob("pending", ""));
+    Job train = op.throughEmbedding(ns, "pending");
+    op.client.resources(ReLATrainingJob.class).inNamespace(ns).withName("pending").edit(x -> {
+      x.getSpec().resources = new io.rela.api.spec.ResourcesSpec();
+      x.getSpec().resources.cpu = "1";
+      return x;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      Job j = op.client.batch().v1().jobs().inNamespace(ns).withName("pending-train").get();
+      return j != null && !j.getMetadata().getUid().equals(train.getMetadata().getUid());
+    });
+    Job remade = op.client.batch().v1().jobs().inNamespace(ns).withName("pending-train").get();
+    assertThat(remade.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits().get("cpu").toString())
+        .isEqualTo("1");
+    assertThat(remade.getMetadata().getAnnotations()).containsEntry("rela.io/generation", "2");
+    await().atMost(Duration.ofSeconds(15)).until(() -> op.api.kubectl("get", "events", "-n", ns).stdout()
+        .contains(Conditions.Reason.SPEC_APPLIED));
+    assertThat(op.api.kubectl("get", "events", "-n", ns).stdout()).doesNotContain(Conditions.Reason.SPEC_CHANGE_REFUSED);
   }
 
   @Test
