@@ -187,7 +187,7 @@ public final class StagePlanner {
     }
     switch (state.phase()) {
       case FAILED:
-        stopIfRunning(d, kind, c.seen().jobs().get(kind), state, c.seen().pods(kind));
+        stopIfRunning(d, kind, existing, state, c.seen().pods(kind));
         return d.done(new Observation(c.gen(), Stage.Failed, state.reason(), state.message(), c.seen().progress(), c.prior()));
       case STALLED:
         if (!suspend) {

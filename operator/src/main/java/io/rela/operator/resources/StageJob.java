@@ -99,6 +99,7 @@ public final class StageJob {
       case TRAIN -> Integer.MAX_VALUE;
       case EVAL -> 0;
     }, kind == Kind.EMBED ? shards : 1);
+    int gpus = PodSpecs.gpus(resources);
     JobBuilder b = new JobBuilder()
         .withMetadata(Labels.metadata(job, name(job, kind), labels))
         .withNewSpec()
@@ -119,10 +120,10 @@ public final class StageJob {
         .withVolumes(volumes)
         .withContainers(new ContainerBuilder()
             .withName("trainer")
-            .withImage(spec.image != null ? spec.image : settings.trainerImage(PodSpecs.gpus(resources)))
+            .withImage(spec.image != null ? spec.image : settings.trainerImage(gpus))
             .withImagePullPolicy(settings.imagePullPolicy())
             .withArgs(args)
-            .withEnv(PodSpecs.env(PodSpecs.gpus(resources)))
+            .withEnv(PodSpecs.env(gpus))
             .withPorts(settings.trainerMetricsPort() > 0
                 ? List.of(new ContainerPortBuilder().withName("metrics").withContainerPort(settings.trainerMetricsPort()).build())
                 : List.of())

@@ -81,7 +81,7 @@ public record StageState(Phase phase, String reason, String message, Duration re
           String pod = p.getMetadata().getName();
           return new StageState(Phase.FAILED, Conditions.Reason.OOM_KILLED, "Pod " + pod + " was OOM-killed by the kernel at its"
               + " memory limit (" + memoryLimit(p) + "); the same limit would fail again, so the stage is not retried."
-              + " Raise spec.resources.memory, then retry: `kubectl annotate relajob <name> rela.io/retry=$(date +%s) --overwrite`"
+              + " Raise spec.resources.memory, then retry: " + RETRY_COMMAND
               + " (the stage runs again, with the new limit, from its last checkpoint). Its last log lines: `kubectl logs -n " + ns + " " + pod + "`.");
         }
       }
@@ -101,8 +101,8 @@ public record StageState(Phase phase, String reason, String message, Duration re
         String reason = pull ? Conditions.Reason.IMAGE_PULL : Conditions.Reason.CONTAINER_CONFIG;
         String what = (pull ? "Pod " + pod + " cannot pull image " + cs.getImage() : "Pod " + pod + " cannot create its container")
             + " (" + w.getReason() + (w.getMessage() == null ? "" : ": " + w.getMessage()) + ")."
-            + (pull ? " Check spec.image, the registry and imagePullSecrets; an edit of the spec applies at once (the stage's"
-                + " pods have not started, so its Job is re-created)." : " Check the volumes, ConfigMaps and Secrets it names.");
+            + (pull ? " Check spec.image, the registry and imagePullSecrets; " + EDIT_APPLIES_AT_ONCE
+                : " Check the volumes, ConfigMaps and Secrets it names.");
         Instant since = since(p, now);
         Duration left = startGrace.minus(Duration.between(since, now));
         if (left.isNegative() || left.isZero()) {
@@ -119,8 +119,7 @@ public record StageState(Phase phase, String reason, String message, Duration re
       if (scheduled != null && "False".equals(scheduled.getStatus()) && "Unschedulable".equals(scheduled.getReason())) {
         return new StageState(Phase.STALLED, Conditions.Reason.UNSCHEDULABLE, "Pod " + p.getMetadata().getName()
             + " cannot be scheduled (" + scheduled.getMessage().strip() + "). It starts once a node fits it: check"
-            + " spec.resources, spec.nodeSelector, spec.tolerations and the claims it mounts; an edit of the spec applies"
-            + " at once (the stage's pods have not started, so its Job is re-created).");
+            + " spec.resources, spec.nodeSelector, spec.tolerations and the claims it mounts; " + EDIT_APPLIES_AT_ONCE);
       }
     }
     return new StageState(Phase.ACTIVE, null, null);
@@ -151,11 +150,18 @@ public record StageState(Phase phase, String reason, String message, Duration re
     return p.getStatus() == null || p.getStatus().getContainerStatuses() == null ? List.of() : p.getStatus().getContainerStatuses();
   }
 
+  /** How a person retries a Failed job after fixing its spec. */
+  static final String RETRY_COMMAND = "`kubectl annotate relajob <name> rela.io/retry=$(date +%s) --overwrite`";
+
   /** What a person can do when the trainer could not use the GPUs its pod was given. */
   static final String GPU_ADVICE = " The pod was given GPUs (spec.resources.gpus) and the trainer does not fall back to the"
       + " CPU: check that the node runs the NVIDIA driver, container runtime and device plugin, and that spec.image (if"
-      + " set) is a -cuda trainer image; or set spec.resources.gpus to 0 to train on the CPU. Then retry with"
-      + " `kubectl annotate relajob <name> rela.io/retry=$(date +%s) --overwrite`.";
+      + " set) is a -cuda trainer image; or set spec.resources.gpus to 0 to train on the CPU. Then retry with "
+      + RETRY_COMMAND + ".";
+
+  /** Said where a stage waits on something an edit can fix: its pods never ran, so the planner re-creates its Job. */
+  static final String EDIT_APPLIES_AT_ONCE = "an edit of the spec applies at once (the stage's pods have not started, so its"
+      + " Job is re-created).";
 
   /** ", last pod X: exit code N (Reason): message" for the most recent terminated trainer container. */
   static String lastTermination(Collection<Pod> pods) {

@@ -19,23 +19,26 @@ public final class TrainerCli {
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new TrainerCli());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      Throwable t = e;
-      while (t != null && !(t instanceof BadInputException)) {
-        t = t.getCause();
-      }
-      if (t != null) {
-        cmd.getErr().println("error: " + t.getMessage());
-        return BadInputException.EXIT_CODE;
-      }
+      // bad input anywhere in the chain wins; else the first divergence or GPU failure
+      Throwable known = null;
+      int code = 1;
       for (Throwable c = e; c != null; c = c.getCause()) {
-        if (c instanceof io.rela.trainer.train.NonFiniteLossException n) {
-          cmd.getErr().println("error: " + n.getMessage());
-          return io.rela.trainer.train.NonFiniteLossException.EXIT_CODE;
+        if (c instanceof BadInputException) {
+          known = c;
+          code = BadInputException.EXIT_CODE;
+          break;
         }
-        if (c instanceof io.rela.trainer.runtime.GpuUnavailableException g) {
-          cmd.getErr().println("error: " + g.getMessage());
-          return io.rela.trainer.runtime.GpuUnavailableException.EXIT_CODE;
+        if (known == null && c instanceof io.rela.trainer.train.NonFiniteLossException) {
+          known = c;
+          code = io.rela.trainer.train.NonFiniteLossException.EXIT_CODE;
+        } else if (known == null && c instanceof io.rela.trainer.runtime.GpuUnavailableException) {
+          known = c;
+          code = io.rela.trainer.runtime.GpuUnavailableException.EXIT_CODE;
         }
+      }
+      if (known != null) {
+        cmd.getErr().println("error: " + known.getMessage());
+        return code;
       }
       cmd.getErr().println("failed: " + e);
       e.printStackTrace(cmd.getErr());
