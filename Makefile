@@ -26,7 +26,7 @@ test: dataset prometheus pytorch turbojpeg envtest node base-image libtorch-cuda
 envtest: ## build (once, cached) kube-apiserver, etcd, kubectl, kube-controller-manager and helm
 	./testinfra/envtest.sh all
 
-node: ## build (once, cached) the real test node: kubelet, kube-scheduler, kube-proxy (k8s.io/kubernetes), containerd + runc + CNI plugins (Debian), a local pause image
+node: ## build (once, cached) the real test node: kubelet, kube-scheduler, kube-proxy (k8s.io/kubernetes), containerd + runc + CNI plugins (Debian), a local pause image, Kueue (sigs.k8s.io/kueue)
 	./testinfra/node.sh
 
 crds: ## regenerate crds/ (and the chart's copy) from the Java types

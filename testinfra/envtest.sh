@@ -11,6 +11,7 @@ STAGING_VERSION="${STAGING_VERSION:-0.37.2}"
 ETCD_VERSION="${ETCD_VERSION:-3.6.16}"
 HELM_VERSION="${HELM_VERSION:-3.22.0}"
 CLI_UTILS_VERSION="${CLI_UTILS_VERSION:-0.37.2}"
+KUEUE_VERSION="${KUEUE_VERSION:-0.17.0}"
 
 DIR="${KUBE_API_TEST_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rela-operator/envtest}"
 BIN="$DIR/k8s/${K8S_VERSION}-linux-amd64"
@@ -121,11 +122,49 @@ build_kstatus() {
   stamp "$DIR/bin/kstatus" "$version"
 }
 
+# Kueue's controller manager, its CRDs and its webhook configurations, from one module version:
+#   $DIR/kueue/{kueue, crds/*.yaml, webhooks.yaml}
+# The webhooks are rewritten for a manager run as a process next to the API server (see
+# testinfra/node/cluster.sh): called at https://127.0.0.1:9443 with the test CA, and only those
+# of the integrations it runs (batch Jobs) and of Kueue's own kinds.
+build_kueue() {
+  local out="$DIR/kueue"
+  stamp_ok "$out/kueue" "$KUEUE_VERSION" && [ -f "$out/webhooks.yaml" ] && { log "kueue v$KUEUE_VERSION cached"; return; }
+  log "building kueue v$KUEUE_VERSION (first time: about 5 minutes)"
+  mkdir -p "$out/crds"
+  LDFLAGS="-X sigs.k8s.io/kueue/pkg/version.GitVersion=v$KUEUE_VERSION"
+  build_in_module kueue "$(printf 'module rela.io/envtest/kueue\n\ngo 1.25.0\n\nrequire sigs.k8s.io/kueue v%s\n' "$KUEUE_VERSION")" \
+    sigs.k8s.io/kueue/cmd/kueue "$out/kueue"
+  local src
+  src=$(cd "$WORK/kueue" && go list -m -f '{{.Dir}}' "sigs.k8s.io/kueue")
+  rm -f "$out"/crds/*.yaml
+  cp "$src"/config/components/crd/bases/*.yaml "$out/crds/"
+  python3 - "$src/config/components/webhook/manifests.yaml" "$out/webhooks.yaml" <<'PY'
+import re, sys
+src, out = sys.argv[1], sys.argv[2]
+keep = re.compile(r"path: /(mutate|validate)-(batch-v1-job|kueue-x-k8s-io-)")
+docs = []
+for doc in open(src).read().split("\n---\n"):
+    head, _, body = doc.partition("webhooks:\n")
+    entries = ["- admissionReviewVersions:" + e for e in body.split("- admissionReviewVersions:")[1:]]
+    kept = [e for e in entries if keep.search(e)]
+    head = re.sub(r"name: (\S+-webhook-configuration)", r"name: kueue-\1", head)
+    kept = [re.sub(r"    service:\n      name: webhook-service\n      namespace: system\n      path: (\S+)",
+                   r"    url: https://127.0.0.1:9443\1\n    caBundle: __CA_BUNDLE__", e) for e in kept]
+    if any("service:" in e for e in kept) or not kept:
+        sys.exit("unexpected webhook layout in " + src)
+    docs.append(head + "webhooks:\n" + "\n".join(k.rstrip("\n") for k in kept) + "\n")
+open(out + ".tmp", "w").write("---\n".join(docs))
+PY
+  mv "$out/webhooks.yaml.tmp" "$out/webhooks.yaml"
+  stamp "$out/kueue" "$KUEUE_VERSION"
+}
+
 case "${1:-all}" in
   all) build_etcd; build_k8s; build_helm; build_kstatus ;;
   etcd) build_etcd ;; k8s) build_k8s ;; helm) build_helm ;; kstatus) build_kstatus ;;
-  node-k8s) build_node_k8s ;;
+  node-k8s) build_node_k8s ;; kueue) build_kueue ;;
   dir) echo "$DIR" ;;
-  *) echo "usage: $0 [all|etcd|k8s|helm|kstatus|node-k8s|dir]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|etcd|k8s|helm|kstatus|node-k8s|kueue|dir]" >&2; exit 2 ;;
 esac
 [ "${1:-all}" = dir ] || log "binaries in $BIN, helm in $DIR/bin"

@@ -16,6 +16,7 @@ log() { printf 'node: %s\n' "$*" >&2; }
 
 "$HERE/envtest.sh" all
 "$HERE/envtest.sh" node-k8s
+"$HERE/envtest.sh" kueue
 
 # Debian: containerd 1.6 and runc 1.1 (the CRI plugin is built in), the reference CNI
 # plugins in /usr/lib/cni, iptables for kube-proxy, iproute2 for the node's network.

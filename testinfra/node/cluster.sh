@@ -5,10 +5,13 @@
 # standard input closes (the test ended, or its JVM died) it exits and the kernel kills the
 # rest of the namespace. The host's mounts and network are never touched: every mount below
 # is made in this private mount namespace, every address and rule in this network namespace.
-#   cluster.sh <run-dir> <kubernetes-bin-dir> <node-dir>
-# Writes <run-dir>/ready when the API server answers; logs under <run-dir>/logs.
+#   cluster.sh <run-dir> <kubernetes-bin-dir> <node-dir> [kueue]
+# Writes <run-dir>/ready when the API server answers; logs under <run-dir>/logs. With `kueue`,
+# Kueue's controller manager also runs here as a process (<node-dir>/kueue, built by
+# envtest.sh kueue), its webhooks called by the API server at 127.0.0.1:9443, and
+# <run-dir>/kueue-ready appears once they are registered.
 set -euo pipefail
-RUN="$1"; BIN="$2"; NODE="$3"
+RUN="$1"; BIN="$2"; NODE="$3"; WITH_KUEUE="${4:-}"
 NODE_IP=10.201.0.1
 NODE_NAME=rela-node
 POD_CIDR=10.244.0.0/24
@@ -73,6 +76,8 @@ extendedKeyUsage=serverAuth"
 cert admin "/O=system:masters/CN=rela-test-admin" "extendedKeyUsage=clientAuth"
 cert kubelet-client "/O=system:nodes/CN=system:node:$NODE_NAME" "extendedKeyUsage=clientAuth"
 cert kubelet "/CN=$NODE_NAME" "subjectAltName=IP:$NODE_IP,DNS:$NODE_NAME
+extendedKeyUsage=serverAuth"
+[ "$WITH_KUEUE" = kueue ] && cert kueue-webhook "/CN=kueue-webhook" "subjectAltName=IP:127.0.0.1
 extendedKeyUsage=serverAuth"
 openssl genrsa -out sa.key 2048 2>/dev/null
 openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
@@ -184,6 +189,40 @@ conntrack: {maxPerCore: 0}
 metricsBindAddress: 127.0.0.1:10249
 YAML
 "$BIN/kube-proxy" --config="$RUN/kube-proxy.yaml" --v=1 > "$LOGS/kube-proxy.log" 2>&1 &
+
+# --- Kueue (optional) -----------------------------------------------------------------------
+# A process rather than a pod: no image to build for it, and the API server reaches its webhook
+# server on loopback in this network namespace. Its CRDs first, then the manager (it refuses to
+# start without them), then the webhooks once it serves them: they are called for every Job.
+start_kueue() {
+  local K="$NODE/kueue" KC=("$BIN/kubectl" --kubeconfig "$RUN/admin.kubeconfig")
+  "${KC[@]}" apply --server-side -f "$K/crds" > "$LOGS/kueue-install.log" 2>&1
+  "${KC[@]}" wait --for condition=established --timeout=60s -f "$K/crds" >> "$LOGS/kueue-install.log" 2>&1
+  "${KC[@]}" create namespace kueue-system >> "$LOGS/kueue-install.log" 2>&1
+  mkdir -p "$RUN/kueue/certs"
+  cp "$PKI/kueue-webhook.crt" "$RUN/kueue/certs/tls.crt"
+  cp "$PKI/kueue-webhook.key" "$RUN/kueue/certs/tls.key"
+  cat > "$RUN/kueue/config.yaml" <<YAML
+apiVersion: config.kueue.x-k8s.io/v1beta2
+kind: Configuration
+namespace: kueue-system
+health: {healthProbeBindAddress: "127.0.0.1:18081"}
+metrics: {bindAddress: "127.0.0.1:18443"}
+webhook: {port: 9443, certDir: "$RUN/kueue/certs"}
+leaderElection: {leaderElect: false}
+internalCertManagement: {enable: false}
+integrations: {frameworks: ["batch/job"]}
+YAML
+  KUBECONFIG="$RUN/admin.kubeconfig" "$K/kueue" --config="$RUN/kueue/config.yaml" --zap-log-level=2 > "$LOGS/kueue.log" 2>&1 &
+  for _ in $(seq 1 240); do
+    curl -sf http://127.0.0.1:18081/readyz >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  sed "s|__CA_BUNDLE__|$(base64 -w0 < "$PKI/ca.crt")|" "$K/webhooks.yaml" > "$RUN/kueue/webhooks.yaml"
+  "${KC[@]}" apply -f "$RUN/kueue/webhooks.yaml" >> "$LOGS/kueue-install.log" 2>&1
+  touch "$RUN/kueue-ready"
+}
+[ "$WITH_KUEUE" = kueue ] && (start_kueue || echo "kueue failed to start" >> "$LOGS/kueue-install.log") &
 
 # the test reaches the API server through a Unix socket in the run folder
 "$NODE/relanode" forward unix "$RUN/api.sock" tcp 127.0.0.1:6443 > "$LOGS/forward.log" 2>&1 &

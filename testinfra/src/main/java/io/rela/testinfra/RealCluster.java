@@ -68,7 +68,18 @@ public final class RealCluster implements AutoCloseable {
 
   /** Starts the cluster and waits until the node is Ready with its GPUs advertised. */
   public static RealCluster start() throws IOException, InterruptedException {
+    return start(false);
+  }
+
+  /**
+   * Starts the cluster, with Kueue's controller manager when {@code kueue} (`make node` builds
+   * it); {@link #awaitKueue()} waits for its webhooks.
+   */
+  public static RealCluster start(boolean kueue) throws IOException, InterruptedException {
     Path bin = Envtest.binDir();
+    if (kueue && !Files.isExecutable(nodeDir().resolve("kueue/kueue"))) {
+      throw new IllegalStateException(nodeDir().resolve("kueue/kueue") + " is missing: run `make node`");
+    }
     for (Path p : List.of(bin.resolve("kubelet"), bin.resolve("kube-scheduler"), bin.resolve("kube-proxy"),
         nodeDir().resolve("relanode"), nodeDir().resolve("pause.tar"))) {
       if (!Files.isExecutable(p) && !Files.isRegularFile(p)) {
@@ -84,7 +95,7 @@ public final class RealCluster implements AutoCloseable {
     Path run = Files.createTempDirectory("rela-node-");
     Path script = Envtest.repoRoot().resolve("testinfra/node/cluster.sh");
     Process ns = new ProcessBuilder(List.of("unshare", "--cgroup", "--mount", "--net", "--pid", "--fork", "--mount-proc",
-        "--kill-child", "bash", script.toString(), run.toString(), bin.toString(), nodeDir().toString()))
+        "--kill-child", "bash", script.toString(), run.toString(), bin.toString(), nodeDir().toString(), kueue ? "kueue" : ""))
         .redirectOutput(run.resolve("unshare.log").toFile())
         .redirectErrorStream(true)
         .start();
@@ -139,6 +150,23 @@ public final class RealCluster implements AutoCloseable {
       Thread.sleep(500);
     }
     throw new IllegalStateException("node " + NODE_NAME + " not Ready within 120 s; kubelet log:\n" + tail(run.resolve("logs/kubelet.log"), 30));
+  }
+
+  /** Waits until Kueue's manager serves and its webhooks are registered. */
+  public void awaitKueue() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (!Files.exists(run.resolve("kueue-ready"))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Kueue did not come up within 180 s:\n" + tail(run.resolve("logs/kueue-install.log"), 20)
+            + tail(run.resolve("logs/kueue.log"), 30));
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /** The last lines of Kueue's manager log (for a failed assertion's message). */
+  public String kueueLog(int lines) {
+    return tail(run.resolve("logs/kueue.log"), lines);
   }
 
   /** Extended resources a device plugin would report, patched into the node's status. */
