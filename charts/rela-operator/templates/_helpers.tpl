@@ -50,6 +50,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: ["persistentvolumeclaims"]
   # list and watch: only claims labelled rela.io/trainer-access are cached (opened to jobs)
   verbs: ["get", "list", "watch", "create"]
+- apiGroups: [""]
+  resources: ["secrets"]
+  # get only, by name: whether a Secret a job names is labelled rela.io/trainer-access=credentials
+  # (never list or watch; the operator never copies a Secret's data anywhere)
+  verbs: ["get"]
 - apiGroups: ["rbac.authorization.k8s.io"]
   resources: ["roles", "rolebindings"]
   verbs: ["get", "create"]

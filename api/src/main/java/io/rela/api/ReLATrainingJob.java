@@ -24,6 +24,8 @@ import io.rela.api.status.ReLATrainingJobStatus;
 @Singular("relatrainingjob")
 @ShortNames({"relajob", "rj"})
 @AdditionalPrinterColumn(name = "Stage", jsonPath = ".status.stage", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Progressing\")].reason",
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.progress.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Epoch", jsonPath = ".status.progress.epochOfTotal", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Subset", jsonPath = ".status.progress.subsetRatio", type = AdditionalPrinterColumn.Type.NUMBER)

@@ -100,6 +100,8 @@ class ApiServerSchemaTest {
         Arguments.of("cloned-dataset", "dataset:\n    format: FashionMNIST\n    path: /data\n    volume:\n      name: d\n      ephemeral:\n"
             + "        volumeClaimTemplate:\n          spec:\n            accessModes: [ReadOnlyMany]\n            resources: {requests: {storage: 1Gi}}\n"
             + "            dataSource: {kind: PersistentVolumeClaim, name: someone-elses}", "spec.dataset.volume"),
+        Arguments.of("queue-without-name", "queue:\n    priorityClass: high", "spec.queue.name"),
+        Arguments.of("queue-not-a-label", "queue:\n    name: Team_A", "spec.queue.name"),
         Arguments.of("bad-prior-digest", "prior:\n    type: TorchScript\n    uri: /data/p.pt\n    sha256: abc", "spec.prior.sha256"));
   }
 
@@ -159,7 +161,7 @@ class ApiServerSchemaTest {
     api.kubectl("apply", "-n", NS, "-f", Envtest.repoRoot().resolve("examples/fashion-mnist-quick.yaml").toString()).assertSuccess();
     String table = api.kubectl("get", "relajob", "-n", NS).assertSuccess().stdout();
     String header = table.lines().findFirst().orElseThrow();
-    assertThat(header.split("\\s+")).containsSubsequence("NAME", "STAGE", "PHASE", "EPOCH", "SUBSET", "LOSS", "ACCURACY", "AGE");
+    assertThat(header.split("\\s+")).containsSubsequence("NAME", "STAGE", "REASON", "PHASE", "EPOCH", "SUBSET", "LOSS", "ACCURACY", "AGE");
     assertThat(table).contains("fashion-mnist-quick");
     assertThat(api.kubectl("get", "rj", "-n", NS).assertSuccess().stdout()).contains("fashion-mnist-quick");
 

@@ -16,8 +16,13 @@ public class Beans {
   OperatorSettings settings(@ConfigProperty(name = "rela.trainer.image") String image,
       @ConfigProperty(name = "rela.trainer.cuda-image") String cudaImage,
       @ConfigProperty(name = "rela.trainer.image-pull-policy") String pullPolicy,
-      @ConfigProperty(name = "rela.trainer.metrics-port") int metricsPort) {
-    return new OperatorSettings(image, cudaImage, pullPolicy, metricsPort);
+      @ConfigProperty(name = "rela.trainer.metrics-port") int metricsPort,
+      @ConfigProperty(name = "rela.trainer.simulated-gpus", defaultValue = "false") boolean simulatedGpus) {
+    if (simulatedGpus) {
+      org.jboss.logging.Logger.getLogger(Beans.class).warn("rela.trainer.simulated-gpus is true: pods hold the nvidia.com/gpu"
+          + " they request, and train on the CPU");
+    }
+    return new OperatorSettings(image, cudaImage, pullPolicy, metricsPort, simulatedGpus);
   }
 
   /**

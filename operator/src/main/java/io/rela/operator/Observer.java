@@ -226,6 +226,15 @@ final class Observer {
           .map(pvc -> pvc.getMetadata().getLabels() == null ? null : pvc.getMetadata().getLabels().get(Labels.TRAINER_ACCESS))
           .ifPresent(v -> claimAccess.put(name, v));
     }
-    return new Observed(job, jobs, pods, config, progress, conflict, priorSource, cacheIndex, createFailures, claimAccess, now);
+    // Secrets are read one by one, by name (get only: the operator may not list or watch them)
+    Map<String, String> secretAccess = new HashMap<>();
+    for (String name : io.rela.operator.plan.SecretAccess.named(job)) {
+      var secret = ctx.getClient().secrets().inNamespace(job.getMetadata().getNamespace()).withName(name).get();
+      if (secret != null && secret.getMetadata().getLabels() != null && secret.getMetadata().getLabels().get(Labels.TRAINER_ACCESS) != null) {
+        secretAccess.put(name, secret.getMetadata().getLabels().get(Labels.TRAINER_ACCESS));
+      }
+    }
+    return new Observed(job, jobs, pods, config, progress, conflict, priorSource, cacheIndex, createFailures, claimAccess,
+        secretAccess, now);
   }
 }

@@ -89,10 +89,11 @@ class ChartTest {
         {"watch", "relatrainingjobs.rela.io"}, {"patch", "relatrainingjobs.rela.io/status"}, {"create", "jobs.batch"},
         {"patch", "jobs.batch"}, {"delete", "jobs.batch"}, {"create", "configmaps"}, {"watch", "pods"}, {"create", "roles.rbac.authorization.k8s.io"},
         {"create", "rolebindings.rbac.authorization.k8s.io"}, {"create", "serviceaccounts"}, {"create", "persistentvolumeclaims"},
-        {"watch", "persistentvolumeclaims"},
+        {"watch", "persistentvolumeclaims"}, {"get", "secrets"},
         {"create", "events"}, {"watch", "events"}};
     String[][] denied = {
-        {"delete", "relatrainingjobs.rela.io"}, {"create", "relatrainingjobs.rela.io"}, {"get", "secrets"}, {"create", "pods"},
+        {"delete", "relatrainingjobs.rela.io"}, {"create", "relatrainingjobs.rela.io"}, {"list", "secrets"}, {"watch", "secrets"},
+        {"create", "pods"},
         {"patch", "relatrainingjobs.rela.io"}, {"update", "relatrainingjobs.rela.io/finalizers"}, {"delete", "configmaps"}, {"create", "clusterroles.rbac.authorization.k8s.io"},
         {"escalate", "roles.rbac.authorization.k8s.io"}, {"bind", "roles.rbac.authorization.k8s.io"}, {"create", "deployments.apps"},
         {"update", "customresourcedefinitions.apiextensions.k8s.io"}};
@@ -192,15 +193,13 @@ class ChartTest {
           {"nfs", "", "spec.dataset.volume.nfs.server: 10.0.0.9 is not allowed; allowed: []"},
           {"csi", "", "spec.dataset.volume.csi.driver: other.csi.example.com is not allowed; allowed: [datasets.csi.example.com]"},
           {"script", "  prior:\n    type: TorchScript\n    uri: /data/any.pt\n", "a TorchScript prior is a program the trainer runs"},
-          {"kueue-prio", "", "metadata.labels[kueue.x-k8s.io/priority-class]: urgent is not allowed"}};
+          {"kueue-prio", "  queue: {name: team, priorityClass: urgent}\n", "spec.queue.priorityClass: urgent is not allowed"}};
       for (String[] r : refused) {
         String yaml = base.formatted(r[0], r[1]);
         if (r[0].equals("nfs")) {
           yaml = yaml.replace("path: /data/fashion-mnist", "path: /data/fashion-mnist\n    volume:\n      nfs: {server: 10.0.0.9, path: /export}");
         } else if (r[0].equals("csi")) {
           yaml = yaml.replace("path: /data/fashion-mnist", "path: /data/fashion-mnist\n    volume:\n      csi: {driver: other.csi.example.com}");
-        } else if (r[0].equals("kueue-prio")) {
-          yaml = yaml.replace("  name: kueue-prio", "  name: kueue-prio\n  labels:\n    kueue.x-k8s.io/priority-class: urgent");
         }
         ProcessRunner.Result res = applyUntilRefused(api, "tenant", yaml, r[0]);
         assertThat(res.exitCode()).as(r[0] + ": " + res.stdout()).isNotZero();
@@ -210,7 +209,8 @@ class ChartTest {
           {"gpu-node", "  tolerations:\n  - {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}\n"
               + "  nodeSelector:\n    nvidia.com/gpu.product: NVIDIA-H200\n  priorityClassName: research-low\n"},
           {"pinned-script", "  prior:\n    type: TorchScript\n    uri: /data/clip.pt\n    sha256: " + digest + "\n"},
-          {"csi-ok", "  workspace: {size: 1Gi}\n"}};
+          {"csi-ok", "  workspace: {size: 1Gi}\n"},
+          {"queued", "  queue: {name: team}\n"}};
       for (String[] a : allowed) {
         String yaml = base.formatted(a[0], a[1]);
         if (a[0].equals("csi-ok")) {

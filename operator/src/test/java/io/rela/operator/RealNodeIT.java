@@ -53,7 +53,8 @@ class RealNodeIT {
 
   @BeforeAll
   void startNodeAndInstallTheOperator() throws Exception {
-    cluster = RealCluster.start();
+    // Kueue's manager runs beside the API server (its webhooks see every Job; it manages only queued ones)
+    cluster = RealCluster.start(true);
     cluster.importImage(Envtest.repoRoot().resolve("trainer-image/target/jib-image.tar"));
     cluster.importImage(Path.of("target", "jib-image.tar").toAbsolutePath());
     if (CUDA_IMAGE != null) {
@@ -408,6 +409,154 @@ class RealNodeIT {
             || c.getResources().getRequests().get("nvidia.com/gpu") == null ? 0
             : c.getResources().getRequests().get("nvidia.com/gpu").getNumericalAmount().longValue())
         .sum();
+  }
+
+  // --- Kueue ------------------------------------------------------------------------------------
+
+  /** What a platform team writes for Kueue: one flavor, a ClusterQueue of 8 GPUs, two priorities. */
+  private static final String KUEUE_CLUSTER = """
+      apiVersion: kueue.x-k8s.io/v1beta2
+      kind: ResourceFlavor
+      metadata: {name: gpu-node}
+      ---
+      apiVersion: kueue.x-k8s.io/v1beta2
+      kind: ClusterQueue
+      metadata: {name: gpus}
+      spec:
+        namespaceSelector: {}
+        queueingStrategy: BestEffortFIFO
+        preemption: {withinClusterQueue: LowerPriority}
+        resourceGroups:
+        - coveredResources: [cpu, memory, nvidia.com/gpu]
+          flavors:
+          - name: gpu-node
+            resources:
+            - {name: cpu, nominalQuota: 64}
+            - {name: memory, nominalQuota: 256Gi}
+            - {name: nvidia.com/gpu, nominalQuota: 8}
+      ---
+      apiVersion: kueue.x-k8s.io/v1beta2
+      kind: WorkloadPriorityClass
+      metadata: {name: low}
+      value: 100
+      ---
+      apiVersion: kueue.x-k8s.io/v1beta2
+      kind: WorkloadPriorityClass
+      metadata: {name: high}
+      value: 1000
+      """;
+
+  /** An 8-GPU job in LocalQueue `team` at {@code priority}. */
+  private static String queuedJob(String name, int epochs, String priority) {
+    return job(name, epochs, 3000, """
+        prior: {type: Random}
+        rela: {dataRatio: 0.5, schedule: Adaptive}
+        resources: {memory: 3Gi, gpus: 8}
+        queue: {name: team, priorityClass: %s}
+        """.formatted(priority));
+  }
+
+  /** The reason of the Progressing condition: what the REASON column of `kubectl get relajob` shows. */
+  private String reason(String ns, String name) {
+    String r = condition(ns, name, "Progressing").getReason();
+    return r == null ? "" : r;
+  }
+
+  /** Waits until {@code until} holds, checking on the way that running pods never hold more GPUs than the queue's 8. */
+  private void awaitWithinQuota(String what, java.util.function.BooleanSupplier until, int minutes, String ns, String... jobs)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
+    while (!until.getAsBoolean()) {
+      assertThat(gpusHeld()).as("GPUs held by unfinished pods while waiting for %s", what).isLessThanOrEqualTo(8);
+      if (System.nanoTime() > deadline) {
+        StringBuilder d = new StringBuilder();
+        for (String j : jobs) {
+          d.append(diagnostics(ns, j)).append('\n');
+        }
+        throw new AssertionError("timed out waiting for " + what + "\n" + d + "\nkueue:\n" + cluster.kueueLog(30)
+            + cluster.kubectl("get", "workloads", "-n", ns, "-o", "wide").stdout());
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /**
+   * Kueue (built from its module, run beside the API server) queues the stage Jobs of spec.queue:
+   * with a quota of 8 GPUs, a second 8-GPU job waits (QueuedByKueue, also in `kubectl get`);
+   * suspending the running job gives its quota to the waiting one; a higher WorkloadPriorityClass
+   * preempts a training job, which resumes from its checkpoint when admitted again; all succeed.
+   * The node's GPUs are advertised, not real: the operator runs with trainer.simulatedGpus.
+   */
+  @Test
+  void kueueQueuesSuspendsAndPreemptsGpuJobsThatResumeFromTheirCheckpoints() throws Exception {
+    cluster.helm("upgrade", "rela", Envtest.repoRoot().resolve("charts/rela-operator").toString(), "-n", OPERATOR_NS, "--reuse-values",
+        "--set", "trainer.simulatedGpus=true", "--set", "jobPolicy.kueuePriorityClasses={low,high}", "--wait", "--timeout", "180s")
+        .assertSuccess();
+    try {
+      cluster.awaitKueue();
+      String ns = namespace("e2e-kueue");
+      apply(ns, KUEUE_CLUSTER + "---\napiVersion: kueue.x-k8s.io/v1beta2\nkind: LocalQueue\nmetadata: {name: team}\nspec: {clusterQueue: gpus}\n");
+      apply(ns, queuedJob("first", 5, "low"));
+      awaitWithinQuota("first training", () -> {
+        ReLATrainingJob j = cluster.client().resources(ReLATrainingJob.class).inNamespace(ns).withName("first").get();
+        return j != null && j.getStatus() != null && j.getStatus().progress != null && j.getStatus().progress.epoch != null
+            && j.getStatus().progress.epoch >= 1;
+      }, 8, ns, "first");
+      // the second 8-GPU job waits while the first trains, and `kubectl get` says why
+      apply(ns, queuedJob("second", 3, "low"));
+      awaitWithinQuota("second queued", () -> "QueuedByKueue".equals(reason(ns, "second")), 2, ns, "first", "second");
+      Map<String, String> row = EndToEndIT.columns(cluster.kubectl("get", "relajob", "second", "-n", ns).stdout());
+      assertThat(row).containsEntry("STAGE", "Suspended").containsEntry("REASON", "QueuedByKueue");
+      assertThat(condition(ns, "second", "Progressing").getMessage()).contains("LocalQueue team", "priority low");
+      assertThat(reason(ns, "first")).isEqualTo("Training");
+      Thread.sleep(5000);
+      assertThat(reason(ns, "second")).as("still queued while the first trains").isEqualTo("QueuedByKueue");
+
+      // suspending the first frees its quota: the second is admitted
+      cluster.kubectl("patch", "relajob", "first", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"suspend\":true}}").assertSuccess();
+      awaitWithinQuota("second admitted after the first was suspended", () -> !"QueuedByKueue".equals(reason(ns, "second"))
+          && !"Suspended".equals(EndToEndIT.columns(cluster.kubectl("get", "relajob", "second", "-n", ns).stdout()).get("STAGE")),
+          2, ns, "first", "second");
+      assertThat(reason(ns, "first")).isEqualTo("SuspendedByUser");
+      assertThat(cluster.client().batch().v1().jobs().inNamespace(ns).withName("first-train").get())
+          .as("the suspended job's train Job is gone, so Kueue freed its quota").isNull();
+      cluster.kubectl("patch", "relajob", "first", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"suspend\":false}}").assertSuccess();
+
+      // once the second trains, a high-priority job preempts it
+      awaitWithinQuota("second training", () -> "Training".equals(reason(ns, "second")), 6, ns, "first", "second");
+      apply(ns, queuedJob("urgent", 2, "high"));
+      awaitWithinQuota("second preempted", () -> "QueuedByKueue".equals(reason(ns, "second")), 3, ns, "second", "urgent");
+
+      // everything ends, never above the quota
+      awaitWithinQuota("all three succeeded", () -> List.of("first", "second", "urgent").stream().allMatch(n -> {
+        ReLATrainingJob j = cluster.client().resources(ReLATrainingJob.class).inNamespace(ns).withName(n).get();
+        assertThat(j.getStatus() == null ? null : j.getStatus().stage).as("%s", n).isNotEqualTo(io.rela.api.status.Stage.Failed);
+        return j.getStatus() != null && j.getStatus().stage == io.rela.api.status.Stage.Succeeded;
+      }), 15, ns, "first", "second", "urgent");
+
+      // the first resumed from the checkpoint it had when suspended
+      List<Pod> firstTrain = pods(ns, "train").stream().filter(p -> p.getMetadata().getName().startsWith("first-train")).toList();
+      assertThat(firstTrain).isNotEmpty();
+      assertThat(firstTrain.stream().map(p -> logs(ns, p.getMetadata().getName())))
+          .anyMatch(l -> l.matches("(?s).*resuming from \\S+ \\([1-4] of 5 epochs done\\).*"));
+      // the priority reached every stage Job of the urgent job, which Kueue ran as its own workloads
+      for (String stage : List.of("embed", "train", "eval")) {
+        Job j = cluster.client().batch().v1().jobs().inNamespace(ns).withName("urgent-" + stage).get();
+        assertThat(j.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/priority-class", "high")
+            .containsEntry("kueue.x-k8s.io/queue-name", "team");
+      }
+      String workloads = cluster.kubectl("get", "workloads", "-n", ns, "-o",
+          "jsonpath={range .items[*]}{.metadata.ownerReferences[0].name}={.spec.priority}{'\\n'}{end}").assertSuccess().stdout();
+      assertThat(workloads).contains("urgent-train=1000", "second-train=100");
+      // the pods held the GPUs they asked for, and the trainer said it used the CPU instead
+      for (Pod t : pods(ns, "train")) {
+        assertThat(t.getSpec().getContainers().get(0).getResources().getLimits().get("nvidia.com/gpu").getAmount()).isEqualTo("8");
+        assertThat(logs(ns, t.getMetadata().getName())).contains("this pod holds 8 simulated GPU(s)");
+      }
+    } finally {
+      cluster.helm("upgrade", "rela", Envtest.repoRoot().resolve("charts/rela-operator").toString(), "-n", OPERATOR_NS, "--reuse-values",
+          "--set", "trainer.simulatedGpus=false", "--wait", "--timeout", "180s").assertSuccess();
+    }
   }
 
   // --- 6 ------------------------------------------------------------------------------------

@@ -285,6 +285,42 @@ class ReconcilerApiServerTest {
     assertThat(embed.getSpec().getTemplate().getSpec().getSecurityContext().getFsGroupChangePolicy()).isEqualTo("OnRootMismatch");
   }
 
+  /**
+   * The MLflow token Secret a job names reaches its training pod only once the Secret's owners
+   * labelled it; until then the job waits with a condition naming the Secret. The operator only
+   * gets Secrets by name (no list or watch): a label is seen at the next look.
+   */
+  @Test
+  void aTrackingTokenSecretIsMountedOnlyWhenItsOwnersOpenedIt() throws Exception {
+    String ns = op.namespace("tracked", Map.of());
+    op.client.secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+        .withName("mlflow-token").endMetadata().addToStringData("token", "s3cret").build()).create();
+    apply(ns, quickJob("tracked", "  tracking:\n    mlflow: {trackingUri: 'http://mlflow.ml:5000', experiment: rela,"
+        + " tokenSecretName: mlflow-token}\n"));
+    Job embed = op.awaitBatchJob(ns, "tracked-embed");
+    assertThat(embed.getSpec().getTemplate().getSpec().getVolumes()).noneMatch(v -> v.getSecret() != null);
+    op.completeJob(ns, "tracked-embed");
+    ReLATrainingJob j = op.awaitJob(ns, "tracked", x -> conditionReason(x, Conditions.PROGRESSING).equals("SecretNotAllowed"));
+    assertThat(j.getStatus().conditions).anySatisfy(c -> assertThat(c.getMessage())
+        .contains("Secret mlflow-token (not labelled or not found)").contains("rela.io/trainer-access=credentials"));
+    assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("tracked-train").get()).isNull();
+    op.client.secrets().inNamespace(ns).withName("mlflow-token").edit(s -> {
+      s.getMetadata().setLabels(Map.of("rela.io/trainer-access", "credentials"));
+      return s;
+    });
+    // any change to the job is a look (else the next periodic one)
+    op.client.resources(ReLATrainingJob.class).inNamespace(ns).withName("tracked").edit(x -> {
+      x.getMetadata().setAnnotations(Map.of("example.com/poke", "1"));
+      return x;
+    });
+    Job train = op.awaitBatchJob(ns, "tracked-train");
+    var pod = train.getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null).singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("mlflow-token"));
+    assertThat(pod.getContainers().get(0).getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/var/run/secrets/rela/mlflow")
+        && Boolean.TRUE.equals(m.getReadOnly()));
+  }
+
   private static String conditionReason(ReLATrainingJob j, String type) {
     return j.getStatus() == null || j.getStatus().conditions == null ? "" : j.getStatus().conditions.stream()
         .filter(c -> type.equals(c.getType())).map(c -> c.getReason()).findFirst().orElse("");
@@ -313,12 +349,13 @@ class ReconcilerApiServerTest {
   }
 
   @Test
-  void kueueLabelledJobsAreCreatedSuspendedForKueueToAdmit() throws Exception {
+  void queuedJobsAreCreatedSuspendedForKueueToAdmit() throws Exception {
     String ns = op.namespace("kueue", Map.of());
-    apply(ns, quickJob("queued", "").replace("  name: queued", "  name: queued\n  labels:\n    kueue.x-k8s.io/queue-name: team-a"));
+    apply(ns, quickJob("queued", "  queue: {name: team-a, priorityClass: research}\n"));
     Job embed = op.awaitBatchJob(ns, "queued-embed");
     assertThat(embed.getSpec().getSuspend()).isTrue();
-    assertThat(embed.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "team-a");
+    assertThat(embed.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "team-a")
+        .containsEntry("kueue.x-k8s.io/priority-class", "research");
     ReLATrainingJob j = op.awaitJob(ns, "queued", x -> x.getStatus() != null && x.getStatus().stage == Stage.Suspended);
     assertThat(j.getStatus().conditions).anyMatch(c -> c.getType().equals(Conditions.SUSPENDED) && c.getReason().equals(Conditions.Reason.QUEUED));
     // Kueue admits the workload by unsuspending the Job; the operator does not fight it

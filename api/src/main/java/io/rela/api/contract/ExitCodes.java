@@ -24,5 +24,12 @@ public final class ExitCodes {
    */
   public static final String GPUS_ENV = "RELA_GPUS";
 
+  /**
+   * Set instead of a non-zero {@link #GPUS_ENV} when the cluster's GPUs are simulated (the
+   * operator's rela.trainer.simulated-gpus): how many the pod holds; the trainer runs on the CPU
+   * and says so.
+   */
+  public static final String SIMULATED_GPUS_ENV = "RELA_SIMULATED_GPUS";
+
   private ExitCodes() {}
 }

@@ -51,6 +51,11 @@ public class ProgressReport {
   public Long samplesProcessed;
   public Double fullDataEquivalentEpochs;
 
+  /** The MLflow run this job reports to (spec.tracking.mlflow), once the trainer has one. */
+  public String mlflowRunId;
+  /** Why the tracker cannot be written to right now (it is retried); null when it can. */
+  public String trackingError;
+
   public ProgressReport copy() {
     ProgressReport r = new ProgressReport();
     r.stage = stage;
@@ -82,6 +87,8 @@ public class ProgressReport {
     r.checkpoint = checkpoint;
     r.samplesProcessed = samplesProcessed;
     r.fullDataEquivalentEpochs = fullDataEquivalentEpochs;
+    r.mlflowRunId = mlflowRunId;
+    r.trackingError = trackingError;
     return r;
   }
 }

@@ -16,6 +16,11 @@ public class TrainerConfig {
   public static final String CONFIG_MAP_KEY = "trainer-config.yaml";
   /** Where pods mount the config ConfigMap. */
   public static final String MOUNT_PATH = "/etc/rela";
+  /** Environment variable with the pod's own trainer image (an MLflow parameter of the run). */
+  public static final String IMAGE_ENV = "RELA_TRAINER_IMAGE";
+  /** Where the training and evaluation pods find the MLflow token (spec.tracking.mlflow.tokenSecretName, key {@value #MLFLOW_TOKEN_KEY}). */
+  public static final String MLFLOW_TOKEN_DIR = "/var/run/secrets/rela/mlflow";
+  public static final String MLFLOW_TOKEN_KEY = "token";
 
   /** Namespace and name of the ReLATrainingJob. */
   public String namespace;

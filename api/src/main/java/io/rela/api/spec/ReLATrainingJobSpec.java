@@ -69,6 +69,15 @@ public class ReLATrainingJobSpec {
   @JsonPropertyDescription("PriorityClass of the trainer pods.")
   public String priorityClassName;
 
+  /** Experiment tracking. */
+  @JsonPropertyDescription("Report the run to an experiment tracker (MLflow). Unset: no tracking.")
+  public TrackingSpec tracking;
+
+  /** Kueue queue and priority of the stage Jobs. */
+  @JsonPropertyDescription("Queue the stage Jobs in Kueue: a LocalQueue and an optional WorkloadPriorityClass. Unset: the"
+      + " Jobs start at once.")
+  public QueueSpec queue;
+
   /** Workspace for checkpoints, embeddings and reports. */
   @Default("{}")
   @JsonPropertyDescription("Workspace volume for checkpoints, targets and reports: a new claim of the given size, or an existing claim.")

@@ -32,6 +32,9 @@ public class ResultsStatus {
   @JsonPropertyDescription("samplesProcessed / N: the cost in full-data epochs.")
   public Double fullDataEquivalentEpochs;
 
+  @JsonPropertyDescription("The MLflow run of this job (spec.tracking.mlflow).")
+  public String mlflowRunId;
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ResultsStatus r && Objects.equals(linearProbeAccuracy, r.linearProbeAccuracy)
@@ -39,7 +42,7 @@ public class ResultsStatus {
         && Objects.equals(knnAccuracy, r.knnAccuracy) && Objects.equals(randomBaselineKnnAccuracy, r.randomBaselineKnnAccuracy)
         && Objects.equals(backboneExport, r.backboneExport)
         && Objects.equals(checkpoint, r.checkpoint) && Objects.equals(samplesProcessed, r.samplesProcessed)
-        && Objects.equals(fullDataEquivalentEpochs, r.fullDataEquivalentEpochs);
+        && Objects.equals(fullDataEquivalentEpochs, r.fullDataEquivalentEpochs) && Objects.equals(mlflowRunId, r.mlflowRunId);
   }
 
   @Override

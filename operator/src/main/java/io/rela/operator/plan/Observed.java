@@ -18,14 +18,19 @@ import java.util.Map;
  * @param conflict an object with one of the job's derived names that it does not control, or null
  * @param createFailures the latest FailedCreate event message of each stage Job (quota, Pod Security)
  * @param claimAccess the {@code rela.io/trainer-access} label of each claim the job names that carries one
+ * @param secretAccess the {@code rela.io/trainer-access} label of each Secret the job names that exists and carries one
  */
 public record Observed(ReLATrainingJob job, Map<StageJob.Kind, Job> jobs, Map<StageJob.Kind, List<Pod>> pods,
     ConfigMap config, ProgressReport progress, String conflict, ReLATrainingJob priorSource, ConfigMap cacheIndex,
-    Map<StageJob.Kind, String> createFailures, Map<String, String> claimAccess, Instant now) {
+    Map<StageJob.Kind, String> createFailures, Map<String, String> claimAccess, Map<String, String> secretAccess, Instant now) {
 
-  /** A train or eval Job exists: the trainer config is frozen and the prior's targets are built. */
+  /**
+   * A train or eval Job exists, or an epoch was trained (a train Job deleted to free Kueue's quota
+   * on suspend leaves its progress): the trainer config is frozen and the prior's targets are built.
+   */
   public boolean trainingStarted() {
-    return jobs.containsKey(StageJob.Kind.TRAIN) || jobs.containsKey(StageJob.Kind.EVAL);
+    return jobs.containsKey(StageJob.Kind.TRAIN) || jobs.containsKey(StageJob.Kind.EVAL)
+        || (progress != null && progress.epoch != null && progress.epoch > 0);
   }
 
   public List<Pod> pods(StageJob.Kind kind) {

@@ -36,6 +36,8 @@ public final class StagePlanner {
   static final Duration CONFLICT_RECHECK = Duration.ofSeconds(10);
   /** How soon to look again after a retry deleted the failed stage's Jobs. */
   static final Duration RETRY_RECHECK = Duration.ofSeconds(2);
+  /** How soon a job waiting for a Secret's label looks again. */
+  static final Duration SECRET_RECHECK = Duration.ofSeconds(30);
 
   private final OperatorSettings settings;
 
@@ -117,7 +119,7 @@ public final class StagePlanner {
     StageState eval = state(seen, StageJob.Kind.EVAL, grace);
     // a later stage's Job means the earlier stages are done, even once ttlSecondsAfterFinished
     // has removed their Jobs; and the cache index is only consulted before training starts
-    boolean trainStarted = !train.is(StageState.Phase.ABSENT) || !eval.is(StageState.Phase.ABSENT);
+    boolean trainStarted = !train.is(StageState.Phase.ABSENT) || !eval.is(StageState.Phase.ABSENT) || seen.trainingStarted();
     // plain BYOL (schedule None) never uses the prior's targets: no embedding stage at all
     Schedule schedule = job.getSpec().rela.schedule;
     boolean usesTargets = schedule == null || schedule.usesPriorTargets();
@@ -170,7 +172,11 @@ public final class StagePlanner {
   private Plan stage(Draft d, Stages c, StageJob.Kind kind, StageState state, Stage running, String reason, String message) {
     ReLATrainingJob job = c.seen().job();
     boolean suspend = Boolean.TRUE.equals(job.getSpec().suspend);
+    boolean kueue = Labels.queuedByKueue(job);
     Job existing = c.seen().jobs().get(kind);
+    if (kueue && suspend && !state.is(StageState.Phase.FAILED)) {
+      return suspendQueued(d, c, kind, existing);
+    }
     if (existing != null && !state.is(StageState.Phase.FAILED) && !state.is(StageState.Phase.SUCCEEDED)
         && StageJob.madeFromAnotherSpec(existing, job)) {
       if (neverRan(existing, c.seen().pods(kind), kind, c.seen().progress())) {
@@ -187,7 +193,7 @@ public final class StagePlanner {
     }
     switch (state.phase()) {
       case FAILED:
-        stopIfRunning(d, kind, existing, state, c.seen().pods(kind));
+        stopIfRunning(d, kind, existing, state, c.seen().pods(kind), kueue);
         return d.done(new Observation(c.gen(), Stage.Failed, state.reason(), state.message(), c.seen().progress(), c.prior()));
       case STALLED:
         if (!suspend) {
@@ -202,12 +208,18 @@ public final class StagePlanner {
           // checked before any pod could mount the claim; the claim's label change wakes the job
           return d.done(new Observation(c.gen(), Stage.Pending, Reason.CLAIM_NOT_ALLOWED, refused, c.seen().progress(), c.prior()));
         }
+        String secretRefused = kind == StageJob.Kind.EMBED ? null : SecretAccess.refusal(job, c.seen().secretAccess());
+        if (secretRefused != null) {
+          // no informer on Secrets (the operator may only get them): looked at again after a while
+          return d.done(new Observation(c.gen(), Stage.Pending, Reason.SECRET_NOT_ALLOWED, secretRefused, c.seen().progress(),
+              c.prior()), SECRET_RECHECK, null);
+        }
         // the config is frozen from the first training pod on: a refused spec change never reaches a pod
         d.actions.add(new Action.EnsureSupporting(c.config(), c.seen().trainingStarted()));
         d.actions.add(new Action.CreateStageJob(kind, StageJob.desired(job, kind, settings, c.priorClaim())));
         break;
       case SUSPENDED:
-        if (!suspend && !Labels.queuedByKueue(job)) {
+        if (!suspend && !kueue) {
           d.actions.add(new Action.SetSuspend(kind, false));
           d.events.add(new Plan.Event(false, "Resumed", StageJob.name(job, kind) + " resumed; training continues from its last checkpoint."));
           return d.done(new Observation(c.gen(), running, reason, message, c.seen().progress(), c.prior()));
@@ -225,11 +237,31 @@ public final class StagePlanner {
       return d.done(new Observation(c.gen(), Stage.Suspended, Reason.SUSPENDED_BY_USER, "spec.suspend is true: "
           + StageJob.name(job, kind) + " is suspended; set it to false to resume from the last checkpoint.", c.seen().progress(), c.prior()));
     }
-    if (Labels.queuedByKueue(job) && (state.is(StageState.Phase.SUSPENDED) || state.is(StageState.Phase.ABSENT))) {
+    if (kueue && (state.is(StageState.Phase.SUSPENDED) || state.is(StageState.Phase.ABSENT))) {
       return d.done(new Observation(c.gen(), Stage.Suspended, Reason.QUEUED, StageJob.name(job, kind)
-          + " waits for Kueue to admit it (queue " + job.getMetadata().getLabels().get(Labels.KUEUE_QUEUE) + ").", c.seen().progress(), c.prior()));
+          + " waits for Kueue to admit it (LocalQueue " + job.getSpec().queue.name + (job.getSpec().queue.priorityClass == null
+          ? "" : ", priority " + job.getSpec().queue.priorityClass) + "); a stage Kueue preempted resumes from its last"
+          + " checkpoint when admitted again.", c.seen().progress(), c.prior()));
     }
     return d.done(new Observation(c.gen(), running, reason, message, c.seen().progress(), c.prior()));
+  }
+
+  /**
+   * spec.suspend of a job Kueue queues. Kueue starts every Job it admitted, suspended or not, so
+   * the stage Job is deleted instead (its quota goes back to the queue) and made again, queued,
+   * when spec.suspend is false; training resumes from its last checkpoint either way.
+   */
+  private static Plan suspendQueued(Draft d, Stages c, StageJob.Kind kind, Job existing) {
+    ReLATrainingJob job = c.seen().job();
+    boolean done = existing != null && (hasCondition(existing, "Complete") || hasCondition(existing, "Failed"));
+    if (existing != null && !done && existing.getMetadata().getDeletionTimestamp() == null) {
+      d.actions.add(new Action.DeleteStageJob(existing.getMetadata().getName(), existing.getMetadata().getUid()));
+      d.events.add(new Plan.Event(false, Reason.SUSPENDED_BY_USER, "Job " + existing.getMetadata().getName()
+          + " deleted: Kueue frees its quota; it is queued again when spec.suspend is false."));
+    }
+    return d.done(new Observation(c.gen(), Stage.Suspended, Reason.SUSPENDED_BY_USER, "spec.suspend is true: the "
+        + kind.command + " stage holds no quota in Kueue (its Job is deleted); set it to false to queue it again and resume"
+        + " from the last checkpoint.", c.seen().progress(), c.prior()));
   }
 
   /**
@@ -276,9 +308,10 @@ public final class StagePlanner {
    * A stage the operator failed while its Job still runs. An OOM-killed pod: no more retries
    * (backoffLimit down to the failures already seen), so the Job fails by itself and keeps the
    * pod and its logs. An image that never came: the Job is suspended, which deletes its pods so
-   * they free their GPUs, and is kept to describe.
+   * they free their GPUs, and is kept to describe; under Kueue, which would start it again, it is
+   * deleted (the status keeps why).
    */
-  private static void stopIfRunning(Draft d, StageJob.Kind kind, Job stageJob, StageState state, List<Pod> pods) {
+  private static void stopIfRunning(Draft d, StageJob.Kind kind, Job stageJob, StageState state, List<Pod> pods, boolean kueue) {
     if (stageJob == null || hasCondition(stageJob, "Failed") || hasCondition(stageJob, "Complete")
         || Boolean.TRUE.equals(stageJob.getSpec().getSuspend())) {
       return;
@@ -289,6 +322,10 @@ public final class StagePlanner {
       if (stageJob.getSpec().getBackoffLimit() == null || stageJob.getSpec().getBackoffLimit() > limit) {
         d.actions.add(new Action.LimitRetries(kind, limit));
       }
+      return;
+    }
+    if (kueue) {
+      d.actions.add(new Action.DeleteStageJob(stageJob.getMetadata().getName(), stageJob.getMetadata().getUid()));
       return;
     }
     d.actions.add(new Action.SetSuspend(kind, true));

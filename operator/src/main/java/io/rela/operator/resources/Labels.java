@@ -15,7 +15,6 @@ public final class Labels {
   public static final String STAGE = "rela.io/stage";
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String MANAGER = "rela-operator";
-  /** Label prefixes copied from the job to its Jobs and pods (queueing systems read them there). */
   /**
    * Set by a namespace's owners on a PersistentVolumeClaim that jobs may mount: {@value #READ_ONLY}
    * (a dataset) or {@value #READ_WRITE} (also a workspace or prior cache). A claim without it is
@@ -24,8 +23,11 @@ public final class Labels {
   public static final String TRAINER_ACCESS = "rela.io/trainer-access";
   public static final String READ_ONLY = "read-only";
   public static final String READ_WRITE = "read-write";
+  /** On a Secret: its key `token` may be mounted into the pods of the jobs that name it. */
+  public static final String CREDENTIALS = "credentials";
+  /** Kueue's labels on a Job it queues: its LocalQueue and its WorkloadPriorityClass (spec.queue). */
   public static final String KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
-  private static final String[] PASS_THROUGH_PREFIXES = {"kueue.x-k8s.io/"};
+  public static final String KUEUE_PRIORITY = "kueue.x-k8s.io/priority-class";
 
   private Labels() {}
 
@@ -38,24 +40,22 @@ public final class Labels {
     return l;
   }
 
-  /** The job's labels that queueing systems (Kueue) read on Jobs. */
-  public static Map<String, String> passThrough(ReLATrainingJob job) {
+  /** Kueue's labels for the stage Jobs of {@code job}: none unless spec.queue is set. */
+  public static Map<String, String> kueue(ReLATrainingJob job) {
     Map<String, String> out = new LinkedHashMap<>();
-    Map<String, String> labels = job.getMetadata().getLabels();
-    if (labels != null) {
-      labels.forEach((k, v) -> {
-        for (String p : PASS_THROUGH_PREFIXES) {
-          if (k.startsWith(p)) {
-            out.put(k, v);
-          }
-        }
-      });
+    var q = job.getSpec().queue;
+    if (q != null && q.name != null) {
+      out.put(KUEUE_QUEUE, q.name);
+      if (q.priorityClass != null) {
+        out.put(KUEUE_PRIORITY, q.priorityClass);
+      }
     }
     return out;
   }
 
+  /** Whether Kueue starts the stage Jobs (spec.queue): the operator creates them suspended and leaves them to it. */
   public static boolean queuedByKueue(ReLATrainingJob job) {
-    return job.getMetadata().getLabels() != null && job.getMetadata().getLabels().containsKey(KUEUE_QUEUE);
+    return job.getSpec() != null && job.getSpec().queue != null && job.getSpec().queue.name != null;
   }
 
   /** Name, namespace, labels and a controller owner reference to {@code job}. */

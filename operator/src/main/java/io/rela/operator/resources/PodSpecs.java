@@ -115,6 +115,17 @@ public final class PodSpecs {
     return v;
   }
 
+  /** The MLflow token Secret (spec.tracking.mlflow.tokenSecretName), its key `token` only; none without one. */
+  public static List<Volume> trackingToken(ReLATrainingJob job) {
+    var t = job.getSpec().tracking;
+    if (t == null || t.mlflow == null || t.mlflow.tokenSecretName == null) {
+      return List.of();
+    }
+    return List.of(new VolumeBuilder().withName("mlflow-token").withNewSecret().withSecretName(t.mlflow.tokenSecretName)
+        .addNewItem().withKey(TrainerConfig.MLFLOW_TOKEN_KEY).withPath(TrainerConfig.MLFLOW_TOKEN_KEY).endItem()
+        .withDefaultMode(0440).endSecret().build());
+  }
+
   /** {@code workspaceReadOnly}: embedding pods that write into the shared cache claim only. */
   public static List<VolumeMount> mounts(List<Volume> volumes, boolean workspaceReadOnly) {
     List<VolumeMount> m = new ArrayList<>();
@@ -125,9 +136,11 @@ public final class PodSpecs {
         case "config" -> TrainerConfig.MOUNT_PATH;
         case "prior-cache" -> TrainerConfigMap.PRIOR_CACHE_MOUNT;
         case "prior-job" -> TrainerConfigMap.PRIOR_JOB_MOUNT;
+        case "mlflow-token" -> TrainerConfig.MLFLOW_TOKEN_DIR;
         default -> "/tmp";
       };
       boolean readOnly = vol.getName().equals("data") || vol.getName().equals("config") || vol.getName().equals("prior-job")
+          || vol.getName().equals("mlflow-token")
           || (workspaceReadOnly && vol.getName().equals("workspace"));
       m.add(new VolumeMountBuilder().withName(vol.getName()).withMountPath(path).withReadOnly(readOnly).build());
     }
@@ -135,13 +148,17 @@ public final class PodSpecs {
   }
 
   /** HOME and the DJL cache on the writable /tmp (the root filesystem is read-only), offline engine. */
-  public static List<EnvVar> env(int gpus) {
-    return List.of(
+  public static List<EnvVar> env(int gpus, boolean simulatedGpus) {
+    List<EnvVar> env = new ArrayList<>(List.of(
         new EnvVar("HOME", "/tmp", null),
         new EnvVar("DJL_CACHE_DIR", "/tmp/djl", null),
         new EnvVar("JAVA_TOOL_OPTIONS", "-Dai.djl.offline=true -XX:MaxRAMPercentage=75", null),
         // the GPUs this pod was given: the trainer uses exactly these or stops (never the CPU instead)
-        new EnvVar(ExitCodes.GPUS_ENV, String.valueOf(gpus), null));
+        new EnvVar(ExitCodes.GPUS_ENV, String.valueOf(simulatedGpus ? 0 : gpus), null)));
+    if (simulatedGpus && gpus > 0) {
+      env.add(new EnvVar(ExitCodes.SIMULATED_GPUS_ENV, String.valueOf(gpus), null));
+    }
+    return env;
   }
 
   /** The nvidia.com/gpu limit of {@code resources}, 0 when there is none. */

@@ -84,11 +84,16 @@ public final class StageJob {
 
   public static Job desired(ReLATrainingJob job, Kind kind, OperatorSettings settings, String priorJobClaim) {
     var spec = job.getSpec();
-    Map<String, String> labels = new LinkedHashMap<>(Labels.passThrough(job));
+    // Kueue reads its labels on the Job; the pods carry only the operator's own
+    Map<String, String> labels = new LinkedHashMap<>(Labels.kueue(job));
     labels.put(Labels.STAGE, kind.command);
     Map<String, String> podLabels = new LinkedHashMap<>(Labels.of(job));
-    podLabels.putAll(labels);
-    List<Volume> volumes = PodSpecs.volumes(job, priorJobClaim);
+    podLabels.put(Labels.STAGE, kind.command);
+    List<Volume> volumes = new ArrayList<>(PodSpecs.volumes(job, priorJobClaim));
+    if (kind != Kind.EMBED) {
+      // only the stages that report to the tracker; the planner has checked the Secret is opened to jobs
+      volumes.addAll(PodSpecs.trackingToken(job));
+    }
     List<String> args = new ArrayList<>(List.of(kind.command, "--config", TrainerConfig.MOUNT_PATH + "/" + TrainerConfig.CONFIG_MAP_KEY));
     int shards = spec.prior != null && spec.prior.shards != null ? spec.prior.shards : 1;
     boolean suspended = Boolean.TRUE.equals(spec.suspend) || Labels.queuedByKueue(job);
@@ -100,6 +105,10 @@ public final class StageJob {
       case EVAL -> 0;
     }, kind == Kind.EMBED ? shards : 1);
     int gpus = PodSpecs.gpus(resources);
+    String image = spec.image != null ? spec.image : settings.trainerImage(gpus);
+    List<io.fabric8.kubernetes.api.model.EnvVar> env = new ArrayList<>(PodSpecs.env(gpus, settings.simulatedGpus()));
+    // the trainer names its own image among its MLflow run's parameters
+    env.add(new io.fabric8.kubernetes.api.model.EnvVar(TrainerConfig.IMAGE_ENV, image, null));
     JobBuilder b = new JobBuilder()
         .withMetadata(Labels.metadata(job, name(job, kind), labels))
         .withNewSpec()
@@ -120,10 +129,10 @@ public final class StageJob {
         .withVolumes(volumes)
         .withContainers(new ContainerBuilder()
             .withName("trainer")
-            .withImage(spec.image != null ? spec.image : settings.trainerImage(gpus))
+            .withImage(image)
             .withImagePullPolicy(settings.imagePullPolicy())
             .withArgs(args)
-            .withEnv(PodSpecs.env(gpus))
+            .withEnv(env)
             .withPorts(settings.trainerMetricsPort() > 0
                 ? List.of(new ContainerPortBuilder().withName("metrics").withContainerPort(settings.trainerMetricsPort()).build())
                 : List.of())

@@ -18,6 +18,8 @@ public final class Conditions {
   public static final String STALLED = "Stalled";
   /** Present (True) only while the last reconciliation threw; the next good one removes it. */
   public static final String RECONCILE_ERROR = "ReconcileError";
+  /** Whether the experiment tracker (spec.tracking) takes the run's reports; absent without one. */
+  public static final String TRACKING = "Tracking";
 
   /** Reasons a person can act on. */
   public static final class Reason {
@@ -58,8 +60,14 @@ public final class Conditions {
     public static final String SPEC_APPLIED = "SpecApplied";
     /** The stored spec cannot be read by this operator (a value outside the CRD's bounds). */
     public static final String INVALID_SPEC = "InvalidSpec";
+    /** The trainer writes to its MLflow run. */
+    public static final String TRACKED = "Tracked";
+    /** The tracker cannot be written to (unreachable, refused): retried, training goes on. */
+    public static final String TRACKING_UNAVAILABLE = "TrackingUnavailable";
     /** A claim the job names does not allow trainer pods to mount it (label rela.io/trainer-access). */
     public static final String CLAIM_NOT_ALLOWED = "ClaimNotAllowed";
+    /** A Secret the job names is not opened to jobs by its owners (or does not exist). */
+    public static final String SECRET_NOT_ALLOWED = "SecretNotAllowed";
     public static final String NO_FAILURE = "NoFailure";
     public static final String NOT_FINISHED = "NotFinished";
 

@@ -57,7 +57,24 @@ public final class StatusAggregator {
       Conditions.set(c, prev, Conditions.SUSPENDED, false, Conditions.Reason.NOT_SUSPENDED, "The run is not suspended.", g, now);
     }
     kstatus(c, prev, o, g, now);
+    tracking(c, prev, o.progress(), g, now);
     return c;
+  }
+
+  /**
+   * Tracking, for a job that reports to an experiment tracker: True once the trainer has its run,
+   * False while writes fail (they are retried; training goes on). Absent without a tracker.
+   */
+  private static void tracking(List<Condition> c, List<Condition> prev, ProgressReport r, long g, String now) {
+    if (r != null && r.trackingError != null) {
+      Conditions.set(c, prev, Conditions.TRACKING, false, Conditions.Reason.TRACKING_UNAVAILABLE, text(r.trackingError)
+          + " (retried in the background; training goes on)", g, now);
+    } else if (r != null && r.mlflowRunId != null) {
+      Conditions.set(c, prev, Conditions.TRACKING, true, Conditions.Reason.TRACKED, "Reporting to MLflow run "
+          + text(r.mlflowRunId) + ".", g, now);
+    } else {
+      prev.stream().filter(x -> Conditions.TRACKING.equals(x.getType())).findFirst().ifPresent(c::add);
+    }
   }
 
   /**
@@ -113,6 +130,7 @@ public final class StatusAggregator {
     res.checkpoint = text(r.checkpoint);
     res.samplesProcessed = r.samplesProcessed;
     res.fullDataEquivalentEpochs = r.fullDataEquivalentEpochs == null ? null : round(r.fullDataEquivalentEpochs, 3);
+    res.mlflowRunId = text(r.mlflowRunId);
     return res;
   }
 

@@ -43,6 +43,9 @@ class StagePlannerTest {
     final Map<Kind, Job> jobs = new EnumMap<>(Kind.class);
     final Map<Kind, List<Pod>> pods = new EnumMap<>(Kind.class);
     ConfigMap cacheIndex;
+    io.rela.api.contract.ProgressReport progress;
+    /** The rela.io/trainer-access label of Secrets that exist and carry one. */
+    final Map<String, String> secrets = new java.util.HashMap<>();
     String conflict;
     final Map<Kind, String> createFailures = new EnumMap<>(Kind.class);
     ReLATrainingJob priorSource;
@@ -131,6 +134,18 @@ class StagePlannerTest {
       return this;
     }
 
+    Situation secret(String name, String access) {
+      secrets.put(name, access);
+      return this;
+    }
+
+    /** The trainer reported {@code epoch} epochs done (its progress outlives a deleted train Job). */
+    Situation trained(int epoch) {
+      progress = new io.rela.api.contract.ProgressReport();
+      progress.epoch = epoch;
+      return this;
+    }
+
     Situation label(String key, String value) {
       job.getMetadata().setLabels(Map.of(key, value));
       return this;
@@ -143,7 +158,7 @@ class StagePlannerTest {
     }
 
     Observed observed() {
-      return new Observed(job, jobs, pods, null, null, conflict, priorSource, cacheIndex, createFailures, claims, NOW);
+      return new Observed(job, jobs, pods, null, progress, conflict, priorSource, cacheIndex, createFailures, claims, secrets, NOW);
     }
   }
 
@@ -175,6 +190,9 @@ class StagePlannerTest {
   }
 
   private static final String CACHE = "prior: {cacheClaimName: prior-cache}\n";
+  private static final String TRACKED = "tracking: {mlflow: {trackingUri: 'http://mlflow.ml:5000', experiment: rela,"
+      + " tokenSecretName: mlflow-token}}\n";
+  private static final String KUEUE = "queue: {name: gpu, priorityClass: research}\n";
   private static final String JOB_PRIOR = "prior: {type: Job, jobRef: {name: teacher}}\n";
 
   static Stream<Arguments> situations() {
@@ -207,8 +225,23 @@ class StagePlannerTest {
             Stage.Training, "Training", "EnsureSupporting CreateStageJob:TRAIN", ""),
         row("created suspended", new Situation("suspend: true\n"),
             Stage.Suspended, "SuspendedByUser", "EnsureSupporting CreateStageJob:EMBED", ""),
-        row("queued by Kueue", new Situation("").label("kueue.x-k8s.io/queue-name", "gpu"),
+        row("queued by Kueue", new Situation(KUEUE),
             Stage.Suspended, "QueuedByKueue", "EnsureSupporting CreateStageJob:EMBED", ""),
+        row("a Kueue label on the job itself is not spec.queue: the Jobs start at once", new Situation("")
+                .label("kueue.x-k8s.io/queue-name", "gpu"),
+            Stage.Embedding, "EmbeddingPrior", "EnsureSupporting CreateStageJob:EMBED", ""),
+        row("Kueue, suspended while training: the Job is deleted (Kueue starts admitted Jobs), its quota freed",
+            new Situation(KUEUE + "suspend: true\n").stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "active")
+                .pod(Kind.TRAIN, running()).trained(2),
+            Stage.Suspended, "SuspendedByUser", "DeleteStageJob:demo-train", "SuspendedByUser"),
+        row("Kueue, created suspended: no Job at all", new Situation(KUEUE + "suspend: true\n"),
+            Stage.Suspended, "SuspendedByUser", "", ""),
+        row("Kueue, resumed after its train Job was deleted (embed Job gone by TTL): training is queued again, no re-embedding",
+            new Situation(KUEUE).trained(2),
+            Stage.Suspended, "QueuedByKueue", "EnsureSupporting:frozen CreateStageJob:TRAIN", ""),
+        row("Kueue, an image that never came: the Job is deleted, not suspended (Kueue would start it again)",
+            new Situation(KUEUE).stage(Kind.EMBED, "active").pod(Kind.EMBED, waiting("ImagePullBackOff")),
+            Stage.Failed, "ImagePullFailed", "DeleteStageJob:demo-embed", ""),
         row("embedding done with a cache claim: record it, then train", new Situation(CACHE).stage(Kind.EMBED, "complete"),
             Stage.Training, "Training", "RecordCacheEntry EnsureSupporting CreateStageJob:TRAIN", ""),
         row("training, then suspend: the Job is suspended", new Situation("suspend: true\n").stage(Kind.EMBED, "complete")
@@ -216,7 +249,7 @@ class StagePlannerTest {
             Stage.Suspended, "SuspendedByUser", "SetSuspend:TRAIN:true", ""),
         row("suspended, then resumed: the Job resumes", new Situation("").stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "suspended"),
             Stage.Training, "Training", "SetSuspend:TRAIN:false", "Resumed"),
-        row("Kueue has not admitted it: the operator does not unsuspend", new Situation("").label("kueue.x-k8s.io/queue-name", "gpu")
+        row("Kueue has not admitted it: the operator does not unsuspend", new Situation(KUEUE)
                 .stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "suspended"),
             Stage.Suspended, "QueuedByKueue", "", ""),
         row("the train Job failed", new Situation("").stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "failed")
@@ -255,6 +288,17 @@ class StagePlannerTest {
         row("a Job prior whose source was deleted after training began: training goes on", new Situation(JOB_PRIOR)
                 .stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "complete"),
             Stage.Evaluating, "Evaluating", "EnsureSupporting:frozen CreateStageJob:EVAL", ""),
+        row("an MLflow token Secret not opened to jobs: embedding goes on, training waits", new Situation(TRACKED)
+                .secret("mlflow-token", "read-only"),
+            Stage.Embedding, "EmbeddingPrior", "EnsureSupporting CreateStageJob:EMBED", ""),
+        row("an MLflow token Secret not opened to jobs: no train Job mounts it", new Situation(TRACKED)
+                .stage(Kind.EMBED, "complete").secret("mlflow-token", "read-only"),
+            Stage.Pending, "SecretNotAllowed", "", ""),
+        row("an MLflow token Secret that does not exist: no train Job", new Situation(TRACKED).stage(Kind.EMBED, "complete"),
+            Stage.Pending, "SecretNotAllowed", "", ""),
+        row("an MLflow token Secret opened to jobs: training starts", new Situation(TRACKED).stage(Kind.EMBED, "complete")
+                .secret("mlflow-token", "credentials"),
+            Stage.Training, "Training", "EnsureSupporting CreateStageJob:TRAIN", ""),
         row("a cache claim its owners did not open to jobs: nothing mounts it", new Situation(CACHE).claim("prior-cache", null),
             Stage.Pending, "ClaimNotAllowed", "", ""),
         row("a workspace claim opened read-only: not enough to write checkpoints",

@@ -11,6 +11,7 @@ import io.rela.api.spec.PriorSpec;
 import io.rela.api.spec.ReLATrainingJobSpec;
 import io.rela.api.spec.ResourcesSpec;
 import io.rela.operator.OperatorSettings;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -77,9 +78,12 @@ class PodSpecsTest {
   }
 
   @Test
-  void theEmbedJobIsIndexedOverTheShardsAndKueueLabelsPassThrough() {
+  void theEmbedJobIsIndexedOverTheShardsAndCarriesSpecQueueAsKueueLabels() {
     ReLATrainingJob j = job();
-    j.getMetadata().setLabels(Map.of("kueue.x-k8s.io/queue-name", "gpu", "team", "vision"));
+    j.getMetadata().setLabels(Map.of("kueue.x-k8s.io/queue-name", "ignored", "team", "vision"));
+    j.getSpec().queue = new io.rela.api.spec.QueueSpec();
+    j.getSpec().queue.name = "gpu";
+    j.getSpec().queue.priorityClass = "research-high";
     var embed = StageJob.desired(j, StageJob.Kind.EMBED, OperatorSettings.defaults(), null);
     assertThat(embed.getMetadata().getName()).isEqualTo("demo-embed");
     assertThat(embed.getSpec().getCompletionMode()).isEqualTo("Indexed");
@@ -87,12 +91,69 @@ class PodSpecsTest {
     assertThat(embed.getSpec().getParallelism()).isEqualTo(4);
     assertThat(embed.getSpec().getSuspend()).isTrue();
     assertThat(embed.getSpec().getBackoffLimit()).isEqualTo(2);
-    assertThat(embed.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "gpu").doesNotContainKey("team");
+    assertThat(embed.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "gpu")
+        .containsEntry("kueue.x-k8s.io/priority-class", "research-high").doesNotContainKey("team");
+    // Kueue queues the Job; its pods carry none of Kueue's labels (its pod integration must not take them)
+    assertThat(embed.getSpec().getTemplate().getMetadata().getLabels()).noneSatisfy((k, v) -> assertThat(k).startsWith("kueue.x-k8s.io/"));
     var train = StageJob.desired(j, StageJob.Kind.TRAIN, OperatorSettings.defaults(), null);
     assertThat(train.getSpec().getCompletionMode()).isNull();
     assertThat(train.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("demo-trainer");
     assertThat(train.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
         .containsExactly("train", "--config", "/etc/rela/trainer-config.yaml");
+  }
+
+  /** The MLflow token reaches the training and evaluation pods (read-only, its key only), never the embedding pods. */
+  @Test
+  void theTrackingTokenIsMountedOnlyWhereTheTrackerIsWritten() {
+    ReLATrainingJob j = job();
+    j.getSpec().tracking = new io.rela.api.spec.TrackingSpec();
+    j.getSpec().tracking.mlflow = new io.rela.api.spec.MlflowSpec();
+    j.getSpec().tracking.mlflow.trackingUri = "http://mlflow:5000";
+    j.getSpec().tracking.mlflow.experiment = "rela";
+    j.getSpec().tracking.mlflow.tokenSecretName = "mlflow-token";
+    for (var kind : StageJob.Kind.values()) {
+      var pod = StageJob.desired(j, kind, OperatorSettings.defaults(), null).getSpec().getTemplate().getSpec();
+      var token = pod.getVolumes().stream().filter(v -> v.getSecret() != null).toList();
+      var mount = pod.getContainers().get(0).getVolumeMounts().stream().filter(m -> m.getName().equals("mlflow-token")).toList();
+      if (kind == StageJob.Kind.EMBED) {
+        assertThat(token).as("embed").isEmpty();
+        assertThat(mount).isEmpty();
+      } else {
+        assertThat(token).as("%s", kind).singleElement().satisfies(v -> {
+          assertThat(v.getSecret().getSecretName()).isEqualTo("mlflow-token");
+          assertThat(v.getSecret().getItems()).singleElement().satisfies(i -> assertThat(i.getKey()).isEqualTo("token"));
+        });
+        assertThat(mount).singleElement().satisfies(m -> {
+          assertThat(m.getReadOnly()).isTrue();
+          assertThat(m.getMountPath()).isEqualTo("/var/run/secrets/rela/mlflow");
+        });
+      }
+      assertThat(pod.getContainers().get(0).getEnv()).anyMatch(e -> e.getName().equals("RELA_TRAINER_IMAGE")
+          && e.getValue().equals(pod.getContainers().get(0).getImage()));
+    }
+  }
+
+  /** Simulated GPUs (a fake device plugin): the pod still holds them, runs the CPU image, and is told. */
+  @Test
+  void simulatedGpusAreHeldButTheTrainerIsToldToUseTheCpu() {
+    ReLATrainingJob j = job();
+    j.getSpec().resources = new io.rela.api.spec.ResourcesSpec();
+    j.getSpec().resources.gpus = 8;
+    var real = OperatorSettings.defaults();
+    var simulated = new OperatorSettings(real.trainerImage(), real.trainerCudaImage(), real.imagePullPolicy(), real.trainerMetricsPort(), true);
+    for (var s : List.of(real, simulated)) {
+      var c = StageJob.desired(j, StageJob.Kind.TRAIN, s, null).getSpec().getTemplate().getSpec().getContainers().get(0);
+      assertThat(c.getResources().getLimits().get(PodSpecs.GPU_RESOURCE)).isEqualTo(new Quantity("8"));
+      Map<String, String> env = new java.util.HashMap<>();
+      c.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+      if (s.simulatedGpus()) {
+        assertThat(c.getImage()).isEqualTo(real.trainerImage());
+        assertThat(env).containsEntry("RELA_GPUS", "0").containsEntry("RELA_SIMULATED_GPUS", "8");
+      } else {
+        assertThat(c.getImage()).isEqualTo(real.trainerCudaImage());
+        assertThat(env).containsEntry("RELA_GPUS", "8").doesNotContainKey("RELA_SIMULATED_GPUS");
+      }
+    }
   }
 
   /** The 8-GPU example, as the operator renders it: one GPU per embedding pod, all eight for training. */

@@ -68,4 +68,36 @@ class StatusAggregatorTest {
     assertThat(s.conditions).filteredOn(c -> c.getType().equals(Conditions.READY)).singleElement()
         .satisfies(c -> assertThat(c.getMessage()).contains("0.8765").contains("c.bin"));
   }
+
+  /** Tracking: absent without a tracker, True with the run, False while MLflow cannot be written (training goes on). */
+  @Test
+  void trackingIsAConditionOnlyForJobsThatReportToATracker() {
+    ReLATrainingJobStatus none = StatusAggregator.aggregate(null,
+        new Observation(1, Stage.Training, Conditions.Reason.TRAINING, "t", report(), null), "T1");
+    assertThat(none.conditions).noneMatch(c -> c.getType().equals(Conditions.TRACKING));
+    ProgressReport tracked = report();
+    tracked.mlflowRunId = "0a1b2c";
+    ReLATrainingJobStatus ok = StatusAggregator.aggregate(none,
+        new Observation(1, Stage.Training, Conditions.Reason.TRAINING, "t", tracked, null), "T2");
+    assertThat(ok.conditions).filteredOn(c -> c.getType().equals(Conditions.TRACKING)).singleElement().satisfies(c -> {
+      assertThat(c.getStatus()).isEqualTo("True");
+      assertThat(c.getMessage()).contains("0a1b2c");
+    });
+    ProgressReport failing = report();
+    failing.mlflowRunId = "0a1b2c";
+    failing.trackingError = "MLflow at http://mlflow:5000: Connection refused";
+    ReLATrainingJobStatus down = StatusAggregator.aggregate(ok,
+        new Observation(1, Stage.Training, Conditions.Reason.TRAINING, "t", failing, null), "T3");
+    assertThat(down.stage).isEqualTo(Stage.Training);
+    assertThat(down.conditions).filteredOn(c -> c.getType().equals(Conditions.TRACKING)).singleElement().satisfies(c -> {
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getReason()).isEqualTo("TrackingUnavailable");
+      assertThat(c.getMessage()).contains("Connection refused").contains("training goes on");
+    });
+    // a report without tracker fields (the embedding stage's) keeps what was known
+    ReLATrainingJobStatus kept = StatusAggregator.aggregate(down,
+        new Observation(1, Stage.Training, Conditions.Reason.TRAINING, "t", report(), null), "T4");
+    assertThat(kept.conditions).filteredOn(c -> c.getType().equals(Conditions.TRACKING)).singleElement()
+        .satisfies(c -> assertThat(c.getReason()).isEqualTo("TrackingUnavailable"));
+  }
 }

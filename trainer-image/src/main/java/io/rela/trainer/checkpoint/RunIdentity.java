@@ -109,7 +109,8 @@ public record RunIdentity(String job, String uid, String specHash) {
     }
     Path aside = root.resolve("previous-run-" + java.time.Instant.now().toString().replace(':', '-'));
     Files.createDirectories(aside);
-    for (String name : new String[] {"checkpoints", "export", "report", "train-result.json", "progress.jsonl", FILE}) {
+    for (String name : new String[] {"checkpoints", "export", "report", "train-result.json", "progress.jsonl",
+        io.rela.trainer.tracking.MlflowRunFile.FILE, FILE}) {
       if (Files.exists(root.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         Files.move(root.resolve(name), aside.resolve(name));
       }

@@ -22,6 +22,11 @@ final class CommonOptions {
 
   /** Console, JSON-lines and (when asked) Prometheus sinks, plus any extra sink. */
   Progress progress(String job, Workspace ws, Integer configuredPort, ProgressSink extra) {
+    return progress(job, ws, configuredPort, extra, null);
+  }
+
+  /** As {@link #progress(String, Workspace, Integer, ProgressSink)}, and the experiment tracker when there is one. */
+  Progress progress(String job, Workspace ws, Integer configuredPort, ProgressSink extra, ProgressSink tracker) {
     Progress p = new Progress();
     if (!quiet) {
       p.add(new ConsoleSink(System.out));
@@ -37,6 +42,10 @@ final class CommonOptions {
       PrometheusSink prom = new PrometheusSink(job, port);
       System.out.println("metrics on http://0.0.0.0:" + prom.port() + "/metrics");
       p.add(prom);
+    }
+    if (tracker != null) {
+      // before the ConfigMap sink: every report it writes carries the tracker's run and health
+      p.add(tracker);
     }
     if (extra != null) {
       p.add(extra);

@@ -41,13 +41,24 @@ abstract class ConfigCommand implements Callable<Integer> {
     Workspace ws = new Workspace(Path.of(cfg.workspaceDir),
         Path.of(cfg.priorCacheDir != null ? cfg.priorCacheDir : cfg.workspaceDir + "/prior-cache"));
     Path priorCkpt = cfg.priorCheckpoint == null ? null : Path.of(cfg.priorCheckpoint);
-    try (Progress progress = common.progress(cfg.jobName, ws, cfg.metricsPort, clusterSink(cfg));
+    String where = cfg.workspaceClaim != null ? "workspace claim " + cfg.workspaceClaim + " (" + cfg.workspaceDir + ")"
+        : "workspace " + cfg.workspaceDir;
+    boolean track = tracked() && s.tracking() != null;
+    if (track) {
+      // the run record lives in the workspace: it must be this run's before the tracker reads or writes it
+      io.rela.trainer.checkpoint.RunIdentity.of(s).claim(ws.root(), where, false, System.out::println);
+    }
+    try (Progress progress = common.progress(cfg.jobName, ws, cfg.metricsPort, clusterSink(cfg),
+        track ? io.rela.trainer.tracking.Tracking.open(s, cfg.namespace, ws.root(), false, System.out) : null);
         Stages stages = new Stages(s, ws, priorCkpt, progress, System.out, common.skipUnreadable)) {
-      String where = cfg.workspaceClaim != null ? "workspace claim " + cfg.workspaceClaim + " (" + cfg.workspaceDir + ")"
-          : "workspace " + cfg.workspaceDir;
       return run(stages.withPriorJobUid(cfg.priorJobUid).workspace(where, false), s);
     }
   }
 
   abstract int run(Stages stages, JobSettings settings) throws Exception;
+
+  /** Whether this stage reports to the experiment tracker (training and evaluation do; they own the workspace). */
+  boolean tracked() {
+    return true;
+  }
 }

@@ -15,6 +15,12 @@ final class EmbedCommand extends ConfigCommand {
   @Option(names = "--shards", description = "Number of slices. Default: spec.prior.shards.")
   Integer shards;
 
+  /** Embedding pods see the workspace read-only and report nothing to the tracker. */
+  @Override
+  boolean tracked() {
+    return false;
+  }
+
   @Override
   int run(Stages stages, JobSettings s) throws Exception {
     int n = shards != null ? shards : s.prior().shards();

@@ -60,7 +60,10 @@ final class RunCommand implements Callable<Integer> {
       Path dir = workspaceRoot.resolve(jobRefName(jobFile)).resolve("checkpoints");
       priorCkpt = Checkpoint.newestValid(dir, System.out::println).map(c -> c.file).orElse(null);
     }
-    try (Progress progress = common.progress(s.name(), ws, null, stepTrace == null ? null : new StepTraceSink(stepTrace));
+    // the workspace is claimed before the tracker reads its run record: --fresh moves another run's aside
+    io.rela.trainer.checkpoint.RunIdentity.of(s).claim(ws.root(), "workspace " + ws.root(), fresh, System.out::println);
+    try (Progress progress = common.progress(s.name(), ws, null, stepTrace == null ? null : new StepTraceSink(stepTrace),
+            io.rela.trainer.tracking.Tracking.open(s, null, ws.root(), true, System.out));
         Stages stages = new Stages(s, ws, priorCkpt, progress, System.out, common.skipUnreadable)
             .workspace("workspace " + ws.root(), fresh)) {
       stages.trainData();

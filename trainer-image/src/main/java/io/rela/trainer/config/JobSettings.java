@@ -18,7 +18,10 @@ import java.nio.file.Paths;
  * mirror the spec (dataset, prior, model, training, rela, evaluation).
  */
 public record JobSettings(String name, Data data, Prior prior, Model model, Training training, Rela rela,
-    EvalSettings evaluation, String uid, int gpus) {
+    EvalSettings evaluation, String uid, int gpus, Tracking tracking) {
+
+  /** spec.tracking.mlflow: where the run is reported, or null. */
+  public record Tracking(String trackingUri, String experiment) {}
 
   /** spec.dataset. */
   public record Data(DatasetFormat format, Path trainPath, Path evalPath, int imageSize, int channels) {}
@@ -98,6 +101,8 @@ public record JobSettings(String name, Data data, Prior prior, Model model, Trai
         new Rela(r.dataRatio, r.schedule, r.constantFraction != null ? r.constantFraction : 0.0, r.rhoThreshold,
             r.fastDecay, r.slowDecay, r.fastWindowEpochs, r.slowWindowEpochs, r.targetDim, r.trainTransfer),
         EvalSettings.from(s.evaluation), uid,
-        s.resources != null && s.resources.gpus != null ? s.resources.gpus : 0);
+        s.resources != null && s.resources.gpus != null ? s.resources.gpus : 0,
+        s.tracking != null && s.tracking.mlflow != null
+            ? new Tracking(s.tracking.mlflow.trackingUri, s.tracking.mlflow.experiment) : null);
   }
 }

@@ -9,10 +9,19 @@ import java.util.List;
 public final class Progress implements AutoCloseable {
 
   private final List<ProgressSink> sinks = new ArrayList<>();
+  private final List<Annotator> annotators = new ArrayList<>();
   private ProgressReport last = new ProgressReport();
+
+  /** Something whose own state every report carries (the experiment tracker's run and health). */
+  public interface Annotator {
+    void annotate(ProgressReport report);
+  }
 
   public Progress add(ProgressSink sink) {
     sinks.add(sink);
+    if (sink instanceof Annotator a) {
+      annotators.add(a);
+    }
     return this;
   }
 
@@ -25,6 +34,9 @@ public final class Progress implements AutoCloseable {
 
   public void report(ProgressReport r) {
     r.updatedAt = Instant.now().toString();
+    for (Annotator a : annotators) {
+      a.annotate(r);
+    }
     last = r;
     for (ProgressSink s : sinks) {
       s.report(r.copy());

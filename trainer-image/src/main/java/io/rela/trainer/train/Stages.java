@@ -68,6 +68,11 @@ public final class Stages implements AutoCloseable {
     this.devices = io.rela.trainer.runtime.Accelerators.select(io.rela.trainer.runtime.Accelerators.requested(
         System.getenv(io.rela.api.contract.ExitCodes.GPUS_ENV), settings.gpus()));
     this.manager = NDManager.newBaseManager(devices.get(0));
+    String simulated = System.getenv(io.rela.api.contract.ExitCodes.SIMULATED_GPUS_ENV);
+    if (simulated != null && !simulated.isBlank()) {
+      log.println("this pod holds " + simulated.strip() + " simulated GPU(s) (the operator's rela.trainer.simulated-gpus):"
+          + " training on the CPU");
+    }
     log.println((devices.size() > 1 ? "devices: " : "device: ") + devices.stream().map(Device::toString)
         .collect(java.util.stream.Collectors.joining(", ")) + ", engine " + Engine.getInstance().getEngineName() + " "
         + Engine.getInstance().getVersion() + " (flavour " + io.rela.trainer.runtime.EngineReport.loadedFlavor() + ")"
