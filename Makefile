@@ -12,7 +12,7 @@ BASE_IMAGE_TAR ?= $(HOME)/.cache/rela-operator/images/debian-bookworm-jre17-turb
 IMAGE_BASE ?= tar://$(BASE_IMAGE_TAR)
 IMAGE_FLAGS = -Dimages -Dimage.base=$(IMAGE_BASE)
 
-.PHONY: libtorch-cuda matplotlib bench-adaptive-windows node turbojpeg bench-loader bench-targets libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
+.PHONY: modelcar-base mlflow libtorch-cuda matplotlib bench-adaptive-windows node turbojpeg bench-loader bench-targets libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -20,7 +20,7 @@ help: ## list the targets
 demo: dataset trainer ## run a real ReLA job on the CPU (Fashion-MNIST, no cluster)
 	java $(JAVA_OPTS) -jar $(TRAINER_JAR) run examples/fashion-mnist-quick.yaml --report-dir target/demo-report
 
-test: dataset prometheus pytorch turbojpeg envtest node base-image libtorch-cuda ## build everything and the images (CPU and -cuda), and run every test (unit, API server, image, end to end)
+test: dataset prometheus pytorch turbojpeg envtest node base-image libtorch-cuda mlflow modelcar-base ## build everything and the images (CPU and -cuda), and run every test (unit, API server, image, end to end)
 	$(MVN) install $(IMAGE_FLAGS) -Dcuda
 
 envtest: ## build (once, cached) kube-apiserver, etcd, kubectl, kube-controller-manager and helm
@@ -65,13 +65,16 @@ pytorch: ## install Debian's PyTorch (python3-torch, python3-torchvision) when m
 base-image: ## build (once, cached) the images' base from Debian packages: bookworm + OpenJDK 17 JRE
 	@if [[ "$(IMAGE_BASE)" == tar://* ]]; then ./testinfra/base-image.sh "$(BASE_IMAGE_TAR)"; fi
 
-images: base-image ## trainer (CPU) and operator images as tarballs: trainer-image/target/jib-image.tar, operator/target/jib-image.tar
+modelcar-base: ## build (once, cached) the model image's base from Debian's busybox-static: the trainer image carries it for spec.export.image
+	./trainer-image/modelcar-base.sh
+
+images: base-image modelcar-base ## trainer (CPU) and operator images as tarballs: trainer-image/target/jib-image.tar, operator/target/jib-image.tar
 	$(MVN) -q install $(IMAGE_FLAGS) -DskipTests
 
 libtorch-cuda: base-image ## PyPI's CUDA build of libtorch 2.7.1 and the NVIDIA libraries it links, trimmed for the trainer (a 2.7 GB download, cached), and the GPU image's base holding it
 	./trainer-image/cuda/libtorch.sh
 
-image-trainer-gpu: base-image libtorch-cuda ## trainer GPU image, tag <version>-cuda (same jar and DJL, CUDA libtorch under /opt/libtorch): trainer-image/target/jib-image-cuda.tar
+image-trainer-gpu: base-image libtorch-cuda modelcar-base ## trainer GPU image, tag <version>-cuda (same jar and DJL, CUDA libtorch under /opt/libtorch): trainer-image/target/jib-image-cuda.tar
 	$(MVN) -q -pl trainer-image -am package $(IMAGE_FLAGS) -Dcuda -DskipTests
 
 trainer: ## build the trainer jar
@@ -103,6 +106,9 @@ bench-study: dataset trainer matplotlib ## the ReLA effect on Fashion-MNIST: 7 c
 
 bench-adaptive-windows: dataset trainer ## where the Adaptive rule switches at r = 1.0, 0.5, 0.1: reference decays vs windows in epochs (about 15 min)
 	/usr/bin/python3 bench/adaptive_windows.py
+
+mlflow: ## install (once, cached) PyPI's mlflow server into a virtual environment: the tracking tests log to a real one
+	./testinfra/mlflow.sh
 
 matplotlib: ## install Debian's matplotlib (python3-matplotlib) when missing: the study draws its chart with it
 	@if ! /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then \

@@ -2,7 +2,8 @@
 # Builds the real Kubernetes control-plane binaries the tests run against, from their Go
 # modules at pinned versions, into the layout io.fabric8 kube-api-test expects:
 #   $KUBE_API_TEST_DIR/k8s/<version>-linux-amd64/{etcd,kube-apiserver,kubectl,kube-controller-manager}
-# plus helm and kstatus (testinfra/kstatus, built from sigs.k8s.io/cli-utils) beside them.
+# plus helm, kstatus (testinfra/kstatus, built from sigs.k8s.io/cli-utils), the registry
+# (testinfra/registry, from github.com/distribution/distribution/v3) and crane beside them.
 # Idempotent: a binary already built at its pinned version is kept.
 set -euo pipefail
 
@@ -12,6 +13,8 @@ ETCD_VERSION="${ETCD_VERSION:-3.6.16}"
 HELM_VERSION="${HELM_VERSION:-3.22.0}"
 CLI_UTILS_VERSION="${CLI_UTILS_VERSION:-0.37.2}"
 KUEUE_VERSION="${KUEUE_VERSION:-0.17.0}"
+DISTRIBUTION_VERSION="${DISTRIBUTION_VERSION:-3.1.2}"
+CRANE_VERSION="${CRANE_VERSION:-0.22.1}"
 
 DIR="${KUBE_API_TEST_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rela-operator/envtest}"
 BIN="$DIR/k8s/${K8S_VERSION}-linux-amd64"
@@ -122,6 +125,34 @@ build_kstatus() {
   stamp "$DIR/bin/kstatus" "$version"
 }
 
+# testinfra/registry: the CNCF distribution registry (and an htpasswd helper), and crane
+# (go-containerregistry) to pull what the trainer pushes, each from its module
+build_registry() {
+  local src
+  src="$(cd "$(dirname "$0")" && pwd)/registry/main.go"
+  local version="$DISTRIBUTION_VERSION-$(sha256sum "$src" | cut -c1-12)"
+  if stamp_ok "$DIR/bin/registry" "$version"; then
+    log "registry (distribution v$DISTRIBUTION_VERSION) cached"
+  else
+    log "building the registry from github.com/distribution/distribution/v3 v$DISTRIBUTION_VERSION"
+    local mod="$WORK/registry"
+    mkdir -p "$mod" "$DIR/bin"
+    cp "$src" "$mod/main.go"
+    printf 'module rela.io/envtest/registry\n\ngo 1.26.0\n\nrequire github.com/distribution/distribution/v3 v%s\n' "$DISTRIBUTION_VERSION" > "$mod/go.mod"
+    (cd "$mod" && go mod tidy >/dev/null && go build -ldflags "-s -w" -o "$DIR/bin/registry.tmp" . && mv "$DIR/bin/registry.tmp" "$DIR/bin/registry")
+    stamp "$DIR/bin/registry" "$version"
+  fi
+  if stamp_ok "$DIR/bin/crane" "$CRANE_VERSION"; then
+    log "crane v$CRANE_VERSION cached"
+  else
+    log "building crane v$CRANE_VERSION"
+    LDFLAGS=""
+    build_in_module crane "$(printf 'module rela.io/envtest/crane\n\ngo 1.24\n\nrequire github.com/google/go-containerregistry v%s\n' "$CRANE_VERSION")" \
+      github.com/google/go-containerregistry/cmd/crane "$DIR/bin/crane"
+    stamp "$DIR/bin/crane" "$CRANE_VERSION"
+  fi
+}
+
 # Kueue's controller manager, its CRDs and its webhook configurations, from one module version:
 #   $DIR/kueue/{kueue, crds/*.yaml, webhooks.yaml}
 # The webhooks are rewritten for a manager run as a process next to the API server (see
@@ -161,10 +192,10 @@ PY
 }
 
 case "${1:-all}" in
-  all) build_etcd; build_k8s; build_helm; build_kstatus ;;
-  etcd) build_etcd ;; k8s) build_k8s ;; helm) build_helm ;; kstatus) build_kstatus ;;
+  all) build_etcd; build_k8s; build_helm; build_kstatus; build_registry ;;
+  etcd) build_etcd ;; k8s) build_k8s ;; helm) build_helm ;; kstatus) build_kstatus ;; registry) build_registry ;;
   node-k8s) build_node_k8s ;; kueue) build_kueue ;;
   dir) echo "$DIR" ;;
-  *) echo "usage: $0 [all|etcd|k8s|helm|kstatus|node-k8s|kueue|dir]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|etcd|k8s|helm|kstatus|registry|node-k8s|kueue|dir]" >&2; exit 2 ;;
 esac
 [ "${1:-all}" = dir ] || log "binaries in $BIN, helm in $DIR/bin"

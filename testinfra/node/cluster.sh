@@ -5,13 +5,19 @@
 # standard input closes (the test ended, or its JVM died) it exits and the kernel kills the
 # rest of the namespace. The host's mounts and network are never touched: every mount below
 # is made in this private mount namespace, every address and rule in this network namespace.
-#   cluster.sh <run-dir> <kubernetes-bin-dir> <node-dir> [kueue]
+#   cluster.sh <run-dir> <kubernetes-bin-dir> <node-dir> [kueue] [registry]
 # Writes <run-dir>/ready when the API server answers; logs under <run-dir>/logs. With `kueue`,
 # Kueue's controller manager also runs here as a process (<node-dir>/kueue, built by
 # envtest.sh kueue), its webhooks called by the API server at 127.0.0.1:9443, and
-# <run-dir>/kueue-ready appears once they are registered.
+# <run-dir>/kueue-ready appears once they are registered. With `registry`, an OCI registry
+# (envtest.sh registry) serves plain HTTP at <node-ip>:5000 to pods and to containerd, with
+# htpasswd auth for user `rela`, password in <run-dir>/registry/password.
 set -euo pipefail
-RUN="$1"; BIN="$2"; NODE="$3"; WITH_KUEUE="${4:-}"
+RUN="$1"; BIN="$2"; NODE="$3"; shift 3
+WITH_KUEUE=""; WITH_REGISTRY=""
+for extra in "$@"; do
+  case "$extra" in kueue) WITH_KUEUE=kueue ;; registry) WITH_REGISTRY=registry ;; "") ;; esac
+done
 NODE_IP=10.201.0.1
 NODE_NAME=rela-node
 POD_CIDR=10.244.0.0/24
@@ -137,6 +143,9 @@ state = "$RUN/containerd/state"
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$RUN/cni/net.d"
+  # the test registry (plain HTTP on the node's address), when it runs
+  [plugins."io.containerd.grpc.v1.cri".registry.mirrors."$NODE_IP:5000"]
+    endpoint = ["http://$NODE_IP:5000"]
   [plugins."io.containerd.grpc.v1.cri".containerd]
     default_runtime_name = "runc"
     [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
@@ -223,6 +232,23 @@ YAML
   touch "$RUN/kueue-ready"
 }
 [ "$WITH_KUEUE" = kueue ] && (start_kueue || echo "kueue failed to start" >> "$LOGS/kueue-install.log") &
+
+# --- OCI registry (optional) ------------------------------------------------------------------
+if [ "$WITH_REGISTRY" = registry ]; then
+  mkdir -p "$RUN/registry/data"
+  head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$RUN/registry/password"
+  "$(dirname "$BIN")/../bin/registry" htpasswd rela "$(cat "$RUN/registry/password")" > "$RUN/registry/htpasswd"
+  cat > "$RUN/registry/config.yml" <<YAML
+version: 0.1
+log: {level: warn}
+storage:
+  filesystem: {rootdirectory: $RUN/registry/data}
+http: {addr: "0.0.0.0:5000"}
+auth:
+  htpasswd: {realm: rela-node, path: $RUN/registry/htpasswd}
+YAML
+  "$(dirname "$BIN")/../bin/registry" serve "$RUN/registry/config.yml" > "$LOGS/registry.log" 2>&1 &
+fi
 
 # the test reaches the API server through a Unix socket in the run folder
 "$NODE/relanode" forward unix "$RUN/api.sock" tcp 127.0.0.1:6443 > "$LOGS/forward.log" 2>&1 &

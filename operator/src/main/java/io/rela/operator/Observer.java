@@ -228,7 +228,7 @@ final class Observer {
     }
     // Secrets are read one by one, by name (get only: the operator may not list or watch them)
     Map<String, String> secretAccess = new HashMap<>();
-    for (String name : io.rela.operator.plan.SecretAccess.named(job)) {
+    for (String name : io.rela.operator.plan.SecretAccess.named(job).keySet()) {
       var secret = ctx.getClient().secrets().inNamespace(job.getMetadata().getNamespace()).withName(name).get();
       if (secret != null && secret.getMetadata().getLabels() != null && secret.getMetadata().getLabels().get(Labels.TRAINER_ACCESS) != null) {
         secretAccess.put(name, secret.getMetadata().getLabels().get(Labels.TRAINER_ACCESS));

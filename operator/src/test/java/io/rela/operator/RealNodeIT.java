@@ -54,7 +54,7 @@ class RealNodeIT {
   @BeforeAll
   void startNodeAndInstallTheOperator() throws Exception {
     // Kueue's manager runs beside the API server (its webhooks see every Job; it manages only queued ones)
-    cluster = RealCluster.start(true);
+    cluster = RealCluster.start(true, true);
     cluster.importImage(Envtest.repoRoot().resolve("trainer-image/target/jib-image.tar"));
     cluster.importImage(Path.of("target", "jib-image.tar").toAbsolutePath());
     if (CUDA_IMAGE != null) {
@@ -559,6 +559,64 @@ class RealNodeIT {
     }
   }
 
+  // --- the model as an OCI image ------------------------------------------------------------------
+
+  /**
+   * spec.export.image on the real node: the evaluation pod pushes the export to the node's
+   * registry with the credentials of a Secret its owners opened to jobs (mounted into that pod
+   * only), the status names the image by digest, and a pod runs from that image and lists
+   * /models, pulled by containerd with the same Secret.
+   */
+  @Test
+  void theEvaluationPodPushesTheModelImageAndAPodRunsFromIt() throws Exception {
+    String ns = namespace("e2e-oci");
+    String auth = java.util.Base64.getEncoder().encodeToString(("rela:" + cluster.registryPassword()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String dockerConfig = "{\"auths\": {\"" + cluster.registryHost() + "\": {\"auth\": \"" + auth + "\"}}}";
+    cluster.client().secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+        .withName("registry").addToLabels("rela.io/trainer-access", "credentials").endMetadata()
+        .withType("kubernetes.io/dockerconfigjson").addToStringData(".dockerconfigjson", dockerConfig).build()).create();
+    String image = cluster.registryHost() + "/models/e2e-backbone:v1";
+    apply(ns, job("oci", 2, 2000, """
+        prior: {type: Random}
+        rela: {dataRatio: 0.5, schedule: Adaptive}
+        resources: {memory: 2Gi}
+        export: {image: '%s', pushSecretName: registry, plainHttp: true}
+        """.formatted(image)));
+    Seen seen = watchToEnd(ns, "oci", new Seen(), 10);
+    assertThat(seen.last.get("STAGE")).as("%s", diagnostics(ns, "oci")).isEqualTo("Succeeded");
+    ReLATrainingJob done = cluster.client().resources(ReLATrainingJob.class).inNamespace(ns).withName("oci").get();
+    String pushed = done.getStatus().results.modelImage;
+    assertThat(pushed).matches(java.util.regex.Pattern.quote(cluster.registryHost()) + "/models/e2e-backbone@sha256:[0-9a-f]{64}");
+    assertThat(cluster.kubectl("get", "relajob", "oci", "-n", ns, "-o", "jsonpath={.status.results.modelImage}").stdout()).isEqualTo(pushed);
+    // the credentials reached the pushing pod only
+    for (String stage : List.of("embed", "train", "eval")) {
+      for (Pod p : pods(ns, stage)) {
+        boolean mounts = p.getSpec().getVolumes().stream().anyMatch(v -> v.getSecret() != null);
+        assertThat(mounts).as("%s mounts the registry Secret", p.getMetadata().getName()).isEqualTo(stage.equals("eval"));
+      }
+    }
+    cluster.client().pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+        .withName("list-models").endMetadata().withNewSpec().withRestartPolicy("Never")
+        .addNewImagePullSecret("registry")
+        .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(65534L).withNewSeccompProfile().withType("RuntimeDefault")
+        .endSeccompProfile().endSecurityContext()
+        .addNewContainer().withName("ls").withImage(pushed).withCommand("/bin/busybox", "ls", "/models")
+        .withNewSecurityContext().withAllowPrivilegeEscalation(false).withNewCapabilities().withDrop("ALL").endCapabilities()
+        .withReadOnlyRootFilesystem(true).endSecurityContext().endContainer().endSpec().build()).create();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    Pod lister = null;
+    while (System.nanoTime() < deadline) {
+      lister = cluster.client().pods().inNamespace(ns).withName("list-models").get();
+      if (lister.getStatus() != null && ("Succeeded".equals(lister.getStatus().getPhase()) || "Failed".equals(lister.getStatus().getPhase()))) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    assertThat(lister.getStatus().getPhase()).as("%s", cluster.kubectl("describe", "pod", "-n", ns, "list-models").stdout())
+        .isEqualTo("Succeeded");
+    assertThat(logs(ns, "list-models")).contains("backbone.safetensors", "backbone.json", "rela_backbone.py", "summary.json");
+  }
+
   // --- 6 ------------------------------------------------------------------------------------
 
   @Test
@@ -755,8 +813,11 @@ class RealNodeIT {
       assertThat(p.getSpec().getContainers().get(0).getEnv()).noneMatch(e -> e.getName().contains("KUBECONFIG")
           || e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null);
     });
-    // no pod anywhere mounts a Secret or a host path: the only credentials are projected ServiceAccount tokens
-    for (Pod p : cluster.client().pods().inAnyNamespace().list().getItems()) {
+    // no pod of the job or the operator mounts a Secret or a host path: the only credentials are
+    // projected ServiceAccount tokens (a job that names a credential Secret is another scenario)
+    List<Pod> near = new ArrayList<>(cluster.client().pods().inNamespace(ns).list().getItems());
+    near.addAll(cluster.client().pods().inNamespace(OPERATOR_NS).list().getItems());
+    for (Pod p : near) {
       for (Volume v : p.getSpec().getVolumes()) {
         assertThat(v.getSecret()).as("secret volume in %s", p.getMetadata().getName()).isNull();
         assertThat(v.getHostPath()).as("hostPath volume in %s", p.getMetadata().getName()).isNull();

@@ -37,6 +37,8 @@ import java.util.stream.Stream;
 public final class RealCluster implements AutoCloseable {
 
   public static final String NODE_NAME = "rela-node";
+  /** The node's address (testinfra/node/cluster.sh). */
+  public static final String NODE_IP = "10.201.0.1";
   public static final int GPUS = 8;
   /** The uid the images run as: provisioned volumes belong to it (hostPath ignores fsGroup). */
   public static final int POD_UID = 10001;
@@ -68,14 +70,15 @@ public final class RealCluster implements AutoCloseable {
 
   /** Starts the cluster and waits until the node is Ready with its GPUs advertised. */
   public static RealCluster start() throws IOException, InterruptedException {
-    return start(false);
+    return start(false, false);
   }
 
   /**
    * Starts the cluster, with Kueue's controller manager when {@code kueue} (`make node` builds
-   * it); {@link #awaitKueue()} waits for its webhooks.
+   * it; {@link #awaitKueue()} waits for its webhooks), and an OCI registry on the node's address
+   * when {@code registry} ({@link #registryHost()}, user `rela`, {@link #registryPassword()}).
    */
-  public static RealCluster start(boolean kueue) throws IOException, InterruptedException {
+  public static RealCluster start(boolean kueue, boolean registry) throws IOException, InterruptedException {
     Path bin = Envtest.binDir();
     if (kueue && !Files.isExecutable(nodeDir().resolve("kueue/kueue"))) {
       throw new IllegalStateException(nodeDir().resolve("kueue/kueue") + " is missing: run `make node`");
@@ -95,7 +98,7 @@ public final class RealCluster implements AutoCloseable {
     Path run = Files.createTempDirectory("rela-node-");
     Path script = Envtest.repoRoot().resolve("testinfra/node/cluster.sh");
     Process ns = new ProcessBuilder(List.of("unshare", "--cgroup", "--mount", "--net", "--pid", "--fork", "--mount-proc",
-        "--kill-child", "bash", script.toString(), run.toString(), bin.toString(), nodeDir().toString(), kueue ? "kueue" : ""))
+        "--kill-child", "bash", script.toString(), run.toString(), bin.toString(), nodeDir().toString(), kueue ? "kueue" : "", registry ? "registry" : ""))
         .redirectOutput(run.resolve("unshare.log").toFile())
         .redirectErrorStream(true)
         .start();
@@ -162,6 +165,16 @@ public final class RealCluster implements AutoCloseable {
       }
       Thread.sleep(500);
     }
+  }
+
+  /** host:port of the node's registry, as pods and containerd reach it (plain HTTP). */
+  public String registryHost() {
+    return NODE_IP + ":5000";
+  }
+
+  /** The password of user `rela` of the node's registry. */
+  public String registryPassword() throws IOException {
+    return Files.readString(run.resolve("registry/password")).strip();
   }
 
   /** The last lines of Kueue's manager log (for a failed assertion's message). */

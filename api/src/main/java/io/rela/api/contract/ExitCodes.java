@@ -17,6 +17,11 @@ public final class ExitCodes {
    * never falls back to the CPU in that case.
    */
   public static final int GPU_UNAVAILABLE = 4;
+  /**
+   * The model image (spec.export.image) could not be pushed: refused credentials, an unreachable
+   * or refusing registry. The evaluation and the export on the claim are kept.
+   */
+  public static final int MODEL_PUSH_FAILED = 5;
 
   /**
    * The environment variable through which the operator tells each stage's trainer how many

@@ -51,6 +51,9 @@ public class ProgressReport {
   public Long samplesProcessed;
   public Double fullDataEquivalentEpochs;
 
+  /** The export pushed as an OCI image (spec.export.image), as <registry>/<repository>@sha256:<digest>. */
+  public String modelImage;
+
   /** The MLflow run this job reports to (spec.tracking.mlflow), once the trainer has one. */
   public String mlflowRunId;
   /** Why the tracker cannot be written to right now (it is retried); null when it can. */
@@ -87,6 +90,7 @@ public class ProgressReport {
     r.checkpoint = checkpoint;
     r.samplesProcessed = samplesProcessed;
     r.fullDataEquivalentEpochs = fullDataEquivalentEpochs;
+    r.modelImage = modelImage;
     r.mlflowRunId = mlflowRunId;
     r.trackingError = trackingError;
     return r;

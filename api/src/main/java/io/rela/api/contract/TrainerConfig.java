@@ -21,6 +21,11 @@ public class TrainerConfig {
   /** Where the training and evaluation pods find the MLflow token (spec.tracking.mlflow.tokenSecretName, key {@value #MLFLOW_TOKEN_KEY}). */
   public static final String MLFLOW_TOKEN_DIR = "/var/run/secrets/rela/mlflow";
   public static final String MLFLOW_TOKEN_KEY = "token";
+  /** Where the evaluation pod finds the registry credentials (spec.export.pushSecretName, key {@value #REGISTRY_AUTH_KEY}). */
+  public static final String REGISTRY_AUTH_DIR = "/var/run/secrets/rela/registry";
+  public static final String REGISTRY_AUTH_KEY = ".dockerconfigjson";
+  /** The model image's base in the trainer image: a shell and /models, as KServe's modelcars need. */
+  public static final String MODELCAR_BASE = "/opt/rela/modelcar-base.tar";
 
   /** Namespace and name of the ReLATrainingJob. */
   public String namespace;

@@ -69,6 +69,11 @@ public class ReLATrainingJobSpec {
   @JsonPropertyDescription("PriorityClass of the trainer pods.")
   public String priorityClassName;
 
+  /** The model as an OCI image. */
+  @JsonPropertyDescription("Push the trained backbone's export as an OCI image (KServe modelcar layout). Unset: the export"
+      + " stays on the workspace claim only.")
+  public ExportSpec export;
+
   /** Experiment tracking. */
   @JsonPropertyDescription("Report the run to an experiment tracker (MLflow). Unset: no tracking.")
   public TrackingSpec tracking;

@@ -32,6 +32,9 @@ public class ResultsStatus {
   @JsonPropertyDescription("samplesProcessed / N: the cost in full-data epochs.")
   public Double fullDataEquivalentEpochs;
 
+  @JsonPropertyDescription("The export pushed as an OCI image (spec.export.image): <registry>/<repository>@sha256:<digest>.")
+  public String modelImage;
+
   @JsonPropertyDescription("The MLflow run of this job (spec.tracking.mlflow).")
   public String mlflowRunId;
 
@@ -42,7 +45,8 @@ public class ResultsStatus {
         && Objects.equals(knnAccuracy, r.knnAccuracy) && Objects.equals(randomBaselineKnnAccuracy, r.randomBaselineKnnAccuracy)
         && Objects.equals(backboneExport, r.backboneExport)
         && Objects.equals(checkpoint, r.checkpoint) && Objects.equals(samplesProcessed, r.samplesProcessed)
-        && Objects.equals(fullDataEquivalentEpochs, r.fullDataEquivalentEpochs) && Objects.equals(mlflowRunId, r.mlflowRunId);
+        && Objects.equals(fullDataEquivalentEpochs, r.fullDataEquivalentEpochs) && Objects.equals(mlflowRunId, r.mlflowRunId)
+        && Objects.equals(modelImage, r.modelImage);
   }
 
   @Override

@@ -3,13 +3,12 @@ package io.rela.operator.plan;
 import io.rela.api.ReLATrainingJob;
 import io.rela.operator.resources.Labels;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Which Secrets a job asks its pods to mount (the MLflow token), and whether their owners allow
+ * Which Secrets a job asks its pods to mount (the MLflow token, the registry's credentials), and whether their owners allow
  * it: a Secret is mounted only if it carries {@link Labels#TRAINER_ACCESS}={@value Labels#CREDENTIALS}.
  * Creating a job must not lend a credential its author could not read.
  */
@@ -17,12 +16,15 @@ public final class SecretAccess {
 
   private SecretAccess() {}
 
-  /** The Secrets {@code job} names. */
-  public static Set<String> named(ReLATrainingJob job) {
-    Set<String> names = new LinkedHashSet<>();
+  /** The Secrets {@code job} names, each with the field that names it. */
+  public static Map<String, String> named(ReLATrainingJob job) {
+    Map<String, String> names = new LinkedHashMap<>();
     var spec = job.getSpec();
     if (spec != null && spec.tracking != null && spec.tracking.mlflow != null && spec.tracking.mlflow.tokenSecretName != null) {
-      names.add(spec.tracking.mlflow.tokenSecretName);
+      names.put(spec.tracking.mlflow.tokenSecretName, "spec.tracking.mlflow.tokenSecretName");
+    }
+    if (spec != null && spec.export != null && spec.export.pushSecretName != null) {
+      names.merge(spec.export.pushSecretName, "spec.export.pushSecretName", (a, b) -> a + ", " + b);
     }
     return names;
   }
@@ -33,16 +35,16 @@ public final class SecretAccess {
    */
   public static String refusal(ReLATrainingJob job, Map<String, String> access) {
     List<String> refused = new ArrayList<>();
-    for (String name : named(job)) {
-      String has = access.get(name);
+    for (Map.Entry<String, String> e : named(job).entrySet()) {
+      String has = access.get(e.getKey());
       if (!Labels.CREDENTIALS.equals(has)) {
-        refused.add("Secret " + name + " (" + (has == null ? "not labelled or not found" : "labelled " + has) + ")");
+        refused.add("Secret " + e.getKey() + " (" + e.getValue() + "; " + (has == null ? "not labelled or not found" : "labelled " + has) + ")");
       }
     }
     if (refused.isEmpty()) {
       return null;
     }
-    return "The job may not mount " + String.join(", ", refused) + " (spec.tracking.mlflow.tokenSecretName). The"
+    return "The job may not mount " + String.join(", ", refused) + ". The"
         + " namespace's owners allow a Secret with `kubectl label secret -n " + job.getMetadata().getNamespace() + " <secret> "
         + Labels.TRAINER_ACCESS + "=" + Labels.CREDENTIALS + "`; the job goes on within a minute of it.";
   }

@@ -126,6 +126,17 @@ public final class PodSpecs {
         .withDefaultMode(0440).endSecret().build());
   }
 
+  /** The registry credentials (spec.export.pushSecretName), its key .dockerconfigjson only; none without one. */
+  public static List<Volume> registryAuth(ReLATrainingJob job) {
+    var e = job.getSpec().export;
+    if (e == null || e.pushSecretName == null) {
+      return List.of();
+    }
+    return List.of(new VolumeBuilder().withName("registry-auth").withNewSecret().withSecretName(e.pushSecretName)
+        .addNewItem().withKey(TrainerConfig.REGISTRY_AUTH_KEY).withPath(TrainerConfig.REGISTRY_AUTH_KEY).endItem()
+        .withDefaultMode(0440).endSecret().build());
+  }
+
   /** {@code workspaceReadOnly}: embedding pods that write into the shared cache claim only. */
   public static List<VolumeMount> mounts(List<Volume> volumes, boolean workspaceReadOnly) {
     List<VolumeMount> m = new ArrayList<>();
@@ -137,10 +148,11 @@ public final class PodSpecs {
         case "prior-cache" -> TrainerConfigMap.PRIOR_CACHE_MOUNT;
         case "prior-job" -> TrainerConfigMap.PRIOR_JOB_MOUNT;
         case "mlflow-token" -> TrainerConfig.MLFLOW_TOKEN_DIR;
+        case "registry-auth" -> TrainerConfig.REGISTRY_AUTH_DIR;
         default -> "/tmp";
       };
       boolean readOnly = vol.getName().equals("data") || vol.getName().equals("config") || vol.getName().equals("prior-job")
-          || vol.getName().equals("mlflow-token")
+          || vol.getName().equals("mlflow-token") || vol.getName().equals("registry-auth")
           || (workspaceReadOnly && vol.getName().equals("workspace"));
       m.add(new VolumeMountBuilder().withName(vol.getName()).withMountPath(path).withReadOnly(readOnly).build());
     }

@@ -50,7 +50,7 @@ public final class StageJob {
     return new PodFailurePolicyBuilder()
         .addNewRule().withAction("FailJob")
         .withNewOnExitCodes().withContainerName("trainer").withOperator("In")
-        .withValues(EXIT_BAD_INPUT, EXIT_NON_FINITE_LOSS, EXIT_GPU_UNAVAILABLE).endOnExitCodes().endRule()
+        .withValues(EXIT_BAD_INPUT, EXIT_NON_FINITE_LOSS, EXIT_GPU_UNAVAILABLE, ExitCodes.MODEL_PUSH_FAILED).endOnExitCodes().endRule()
         .addNewRule().withAction("Ignore")
         .addNewOnPodCondition().withType("DisruptionTarget").withStatus("True").endOnPodCondition().endRule()
         .build();
@@ -93,6 +93,10 @@ public final class StageJob {
     if (kind != Kind.EMBED) {
       // only the stages that report to the tracker; the planner has checked the Secret is opened to jobs
       volumes.addAll(PodSpecs.trackingToken(job));
+    }
+    if (kind == Kind.EVAL) {
+      // the registry's credentials: only the pod that pushes the model image
+      volumes.addAll(PodSpecs.registryAuth(job));
     }
     List<String> args = new ArrayList<>(List.of(kind.command, "--config", TrainerConfig.MOUNT_PATH + "/" + TrainerConfig.CONFIG_MAP_KEY));
     int shards = spec.prior != null && spec.prior.shards != null ? spec.prior.shards : 1;

@@ -54,6 +54,8 @@ public final class Conditions {
     public static final String NON_FINITE_LOSS = "NonFiniteLoss";
     /** The trainer was given GPUs it cannot use (exit 4); it never trains on the CPU instead. */
     public static final String GPU_UNAVAILABLE = "GPUUnavailable";
+    /** The model image could not be pushed (exit 5): the export stays on the workspace claim. */
+    public static final String MODEL_PUSH_FAILED = "ModelPushFailed";
     public static final String DEADLINE = "DeadlineExceeded";
     public static final String SPEC_CHANGE_REFUSED = "SpecChangeRefused";
     /** An edit reached a stage whose pods had not started: its Job is re-created from the new spec. */

@@ -66,6 +66,7 @@ public record StageState(Phase phase, String reason, String message, Duration re
             : Integer.valueOf(StageJob.EXIT_BAD_INPUT).equals(exit) ? Conditions.Reason.INVALID_INPUT
             : Integer.valueOf(StageJob.EXIT_NON_FINITE_LOSS).equals(exit) ? Conditions.Reason.NON_FINITE_LOSS
             : Integer.valueOf(StageJob.EXIT_GPU_UNAVAILABLE).equals(exit) ? Conditions.Reason.GPU_UNAVAILABLE
+            : Integer.valueOf(io.rela.api.contract.ExitCodes.MODEL_PUSH_FAILED).equals(exit) ? Conditions.Reason.MODEL_PUSH_FAILED
             : Conditions.Reason.STAGE_FAILED;
         String advice = Conditions.Reason.GPU_UNAVAILABLE.equals(reason) ? GPU_ADVICE : "";
         return new StageState(Phase.FAILED, reason, "Job " + name + " failed (" + c.getReason() + ": " + c.getMessage() + ")"

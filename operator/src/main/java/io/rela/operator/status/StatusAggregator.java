@@ -131,6 +131,7 @@ public final class StatusAggregator {
     res.samplesProcessed = r.samplesProcessed;
     res.fullDataEquivalentEpochs = r.fullDataEquivalentEpochs == null ? null : round(r.fullDataEquivalentEpochs, 3);
     res.mlflowRunId = text(r.mlflowRunId);
+    res.modelImage = text(r.modelImage);
     return res;
   }
 

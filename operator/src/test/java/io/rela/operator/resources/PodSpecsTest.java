@@ -111,6 +111,9 @@ class PodSpecsTest {
     j.getSpec().tracking.mlflow.trackingUri = "http://mlflow:5000";
     j.getSpec().tracking.mlflow.experiment = "rela";
     j.getSpec().tracking.mlflow.tokenSecretName = "mlflow-token";
+    j.getSpec().export = new io.rela.api.spec.ExportSpec();
+    j.getSpec().export.image = "registry.example/models/demo:v1";
+    j.getSpec().export.pushSecretName = "registry";
     for (var kind : StageJob.Kind.values()) {
       var pod = StageJob.desired(j, kind, OperatorSettings.defaults(), null).getSpec().getTemplate().getSpec();
       var token = pod.getVolumes().stream().filter(v -> v.getSecret() != null).toList();
@@ -119,7 +122,7 @@ class PodSpecsTest {
         assertThat(token).as("embed").isEmpty();
         assertThat(mount).isEmpty();
       } else {
-        assertThat(token).as("%s", kind).singleElement().satisfies(v -> {
+        assertThat(token).as("%s", kind).filteredOn(v -> v.getName().equals("mlflow-token")).singleElement().satisfies(v -> {
           assertThat(v.getSecret().getSecretName()).isEqualTo("mlflow-token");
           assertThat(v.getSecret().getItems()).singleElement().satisfies(i -> assertThat(i.getKey()).isEqualTo("token"));
         });
@@ -128,6 +131,8 @@ class PodSpecsTest {
           assertThat(m.getMountPath()).isEqualTo("/var/run/secrets/rela/mlflow");
         });
       }
+      var registry = pod.getVolumes().stream().filter(v -> v.getName().equals("registry-auth")).toList();
+      assertThat(registry).as("registry credentials in %s", kind).hasSize(kind == StageJob.Kind.EVAL ? 1 : 0);
       assertThat(pod.getContainers().get(0).getEnv()).anyMatch(e -> e.getName().equals("RELA_TRAINER_IMAGE")
           && e.getValue().equals(pod.getContainers().get(0).getImage()));
     }
@@ -228,14 +233,14 @@ class PodSpecsTest {
   }
 
   @Test
-  void badInputDivergenceAndUnusableGpusFailTheJobAtOnceAndDisruptionsDoNotCount() {
+  void badInputDivergenceUnusableGpusAndRefusedPushesFailTheJobAtOnceAndDisruptionsDoNotCount() {
     for (StageJob.Kind kind : StageJob.Kind.values()) {
       var spec = StageJob.desired(job(), kind, OperatorSettings.defaults(), null).getSpec();
       var rules = spec.getPodFailurePolicy().getRules();
       assertThat(rules).hasSize(2);
       assertThat(rules.get(0).getAction()).isEqualTo("FailJob");
       assertThat(rules.get(0).getOnExitCodes().getContainerName()).isEqualTo("trainer");
-      assertThat(rules.get(0).getOnExitCodes().getValues()).containsExactly(2, 3, 4);
+      assertThat(rules.get(0).getOnExitCodes().getValues()).containsExactly(2, 3, 4, 5);
       assertThat(rules.get(1).getAction()).isEqualTo("Ignore");
       assertThat(rules.get(1).getOnPodConditions()).singleElement()
           .satisfies(c -> assertThat(c.getType()).isEqualTo("DisruptionTarget"));

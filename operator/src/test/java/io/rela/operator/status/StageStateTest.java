@@ -36,6 +36,7 @@ class StageStateTest {
       "2, Error, error: spec.dataset.path: /data/x does not exist, InvalidInput, PodFailurePolicy",
       "3, Error, error: non-finite loss (NaN) in the ReLA phase at epoch 4, NonFiniteLoss, PodFailurePolicy",
       "4, Error, error: this trainer was given 1 GPU (spec.resources.gpus) but the CUDA runtime sees 0, GPUUnavailable, PodFailurePolicy",
+      "5, Error, error: cannot push the model image reg.example/m:v1 (spec.export.image): 401 Unauthorized, ModelPushFailed, PodFailurePolicy",
       "137, OOMKilled, , OOMKilled, BackoffLimitExceeded",
       "1, Error, failed: java.lang.IllegalStateException, StageJobFailed, BackoffLimitExceeded"})
   void theReasonNamesWhatEndedThePod(int exit, String podReason, String message, String expected, String jobReason) {

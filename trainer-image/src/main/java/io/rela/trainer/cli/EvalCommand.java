@@ -13,6 +13,7 @@ final class EvalCommand extends ConfigCommand {
   int run(Stages stages, JobSettings s) throws Exception {
     var result = stages.evaluate();
     ReportWriter.write(java.nio.file.Path.of(stages.workspace().reportDir().toString()), stages.epochHistory(), result);
+    stages.publishModelImage(result);
     return 0;
   }
 }

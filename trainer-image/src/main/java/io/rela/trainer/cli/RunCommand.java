@@ -85,6 +85,7 @@ final class RunCommand implements Callable<Integer> {
       double wall = (tEnd - t0) / 1e9;
       ReportWriter.write(report, epochs, result,
           new ReportWriter.StageSeconds((tTrain - tEmbed) / 1e9, (tEval - tTrain) / 1e9, (tEnd - tEval) / 1e9, wall));
+      result = stages.publishModelImage(result);
       System.out.println();
       System.out.println("== ReLA run " + s.name() + " ==");
       System.out.println("                        linear probe   kNN (k=" + s.evaluation().knnK() + ")");

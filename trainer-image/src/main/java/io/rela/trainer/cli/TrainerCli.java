@@ -15,7 +15,10 @@ public final class TrainerCli {
     System.exit(execute(args));
   }
 
-  /** Runs a command line; bad input exits 2 with the message, a diverged run 3, unusable GPUs 4, other failures 1. */
+  /**
+   * Runs a command line; bad input exits 2 with the message, a diverged run 3, unusable GPUs 4, a
+   * model image that cannot be pushed 5, other failures 1.
+   */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new TrainerCli());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -34,6 +37,9 @@ public final class TrainerCli {
         } else if (known == null && c instanceof io.rela.trainer.runtime.GpuUnavailableException) {
           known = c;
           code = io.rela.trainer.runtime.GpuUnavailableException.EXIT_CODE;
+        } else if (known == null && c instanceof io.rela.trainer.export.ModelPushException) {
+          known = c;
+          code = io.rela.trainer.export.ModelPushException.EXIT_CODE;
         }
       }
       if (known != null) {

@@ -18,7 +18,10 @@ import java.nio.file.Paths;
  * mirror the spec (dataset, prior, model, training, rela, evaluation).
  */
 public record JobSettings(String name, Data data, Prior prior, Model model, Training training, Rela rela,
-    EvalSettings evaluation, String uid, int gpus, Tracking tracking) {
+    EvalSettings evaluation, String uid, int gpus, Tracking tracking, Export export) {
+
+  /** spec.export: the image the export is pushed to, or null. */
+  public record Export(String image, boolean plainHttp) {}
 
   /** spec.tracking.mlflow: where the run is reported, or null. */
   public record Tracking(String trackingUri, String experiment) {}
@@ -103,6 +106,7 @@ public record JobSettings(String name, Data data, Prior prior, Model model, Trai
         EvalSettings.from(s.evaluation), uid,
         s.resources != null && s.resources.gpus != null ? s.resources.gpus : 0,
         s.tracking != null && s.tracking.mlflow != null
-            ? new Tracking(s.tracking.mlflow.trackingUri, s.tracking.mlflow.experiment) : null);
+            ? new Tracking(s.tracking.mlflow.trackingUri, s.tracking.mlflow.experiment) : null,
+        s.export != null && s.export.image != null ? new Export(s.export.image, Boolean.TRUE.equals(s.export.plainHttp)) : null);
   }
 }

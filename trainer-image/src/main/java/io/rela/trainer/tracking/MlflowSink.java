@@ -49,6 +49,8 @@ public final class MlflowSink implements ProgressSink, Progress.Annotator {
   private volatile String error;
   private volatile boolean closing;
   private boolean priorLogged;
+  private boolean finalLogged;
+  private boolean imageTagged;
   private int dropped;
 
   /** One write to the run; applied in order, retried until it succeeds. */
@@ -88,7 +90,13 @@ public final class MlflowSink implements ProgressSink, Progress.Annotator {
       List<Service.Metric> metrics = epochMetrics(r);
       enqueue((c, id) -> c.logBatch(id, metrics, List.of(), List.of()));
     }
-    if (r.linearProbeAccuracy != null) {
+    if (r.modelImage != null && !imageTagged) {
+      imageTagged = true;
+      String image = r.modelImage;
+      enqueue((c, id) -> c.setTag(id, "rela.io/model-image", image));
+    }
+    if (r.linearProbeAccuracy != null && !finalLogged) {
+      finalLogged = true;
       List<Service.Metric> metrics = finalMetrics(r);
       enqueue((c, id) -> {
         c.logBatch(id, metrics, List.of(), List.of());

@@ -261,6 +261,26 @@ public final class Stages implements AutoCloseable {
     return r;
   }
 
+  /**
+   * Pushes the export and the report's summary as the model image of spec.export.image (after
+   * {@link #evaluate} and the report) and reports its digest; without spec.export, nothing.
+   */
+  public ProgressReport publishModelImage(ProgressReport result) throws IOException, InterruptedException {
+    if (s.export() == null) {
+      return result;
+    }
+    String prior = s.prior().type() + (s.prior().uri() != null ? " " + s.prior().uri() : "")
+        + (s.prior().sha256() != null ? " sha256:" + s.prior().sha256() : "");
+    String ref = io.rela.trainer.export.ModelImage.push(s.export().image(), s.export().plainHttp(), ws.exportDir(),
+        ws.reportDir().resolve("summary.json"), io.rela.trainer.export.ModelImage.dockerConfig(),
+        io.rela.trainer.export.ModelImage.base(), io.rela.trainer.export.ModelImage.cacheDir(),
+        new io.rela.trainer.export.ModelImage.Provenance(s.name(), s.uid(), s.rela().dataRatio(), prior, result), log);
+    ProgressReport r = result.copy();
+    r.modelImage = ref;
+    report(r);
+    return r;
+  }
+
   /** A labelled split of the dataset, at most {@code limit} samples. */
   private ImageDataset split(Path path, Split split, Integer limit) {
     return Datasets.open(s.data().format(), path, split, s.data().imageSize(), s.data().channels(), skipUnreadable).limit(limit);
