@@ -154,12 +154,12 @@ build_registry() {
 }
 
 # Kueue's controller manager, its CRDs and its webhook configurations, from one module version:
-#   $DIR/kueue/{kueue, crds/*.yaml, webhooks.yaml}
+#   $DIR/node/kueue/{kueue, crds/*.yaml, webhooks.yaml}
 # The webhooks are rewritten for a manager run as a process next to the API server (see
 # testinfra/node/cluster.sh): called at https://127.0.0.1:9443 with the test CA, and only those
 # of the integrations it runs (batch Jobs) and of Kueue's own kinds.
 build_kueue() {
-  local out="$DIR/kueue"
+  local out="$DIR/node/kueue"
   stamp_ok "$out/kueue" "$KUEUE_VERSION" && [ -f "$out/webhooks.yaml" ] && { log "kueue v$KUEUE_VERSION cached"; return; }
   log "building kueue v$KUEUE_VERSION (first time: about 5 minutes)"
   mkdir -p "$out/crds"

@@ -222,16 +222,27 @@ leaderElection: {leaderElect: false}
 internalCertManagement: {enable: false}
 integrations: {frameworks: ["batch/job"]}
 YAML
-  KUBECONFIG="$RUN/admin.kubeconfig" "$K/kueue" --config="$RUN/kueue/config.yaml" --zap-log-level=2 > "$LOGS/kueue.log" 2>&1 &
+  # the on-demand visibility API (an aggregated API server with its own certificates) is off: the
+  # tests read Kueue's state from Workloads and ClusterQueues.
+  # the manager reads its metrics server's certificate from a fixed path, /etc/kueue/metrics/certs:
+  # it gets its own mount namespace where /etc is an overlay whose writes land in the run folder
+  mkdir -p "$RUN/kueue/etc-upper" "$RUN/kueue/etc-work"
+  KUBECONFIG="$RUN/admin.kubeconfig" unshare --mount bash -c '
+    mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/etc-upper,workdir=$1/etc-work" /etc
+    mkdir -p /etc/kueue/metrics/certs && cp "$1/certs/tls.crt" "$1/certs/tls.key" /etc/kueue/metrics/certs/
+    exec "$2" --config="$1/config.yaml" --zap-log-level=2 --feature-gates=VisibilityOnDemand=false' kueue "$RUN/kueue" "$K/kueue" > "$LOGS/kueue.log" 2>&1 &
+  local up=""
   for _ in $(seq 1 240); do
-    curl -sf http://127.0.0.1:18081/readyz >/dev/null 2>&1 && break
+    curl -sf http://127.0.0.1:18081/readyz >/dev/null 2>&1 && { up=1; break; }
     sleep 0.5
   done
+  # webhooks for every Job must never point at a manager that is not there
+  [ -n "$up" ] || { echo "kueue's manager is not ready after 120 s (logs/kueue.log)" >> "$LOGS/kueue-install.log"; return 1; }
   sed "s|__CA_BUNDLE__|$(base64 -w0 < "$PKI/ca.crt")|" "$K/webhooks.yaml" > "$RUN/kueue/webhooks.yaml"
   "${KC[@]}" apply -f "$RUN/kueue/webhooks.yaml" >> "$LOGS/kueue-install.log" 2>&1
   touch "$RUN/kueue-ready"
 }
-[ "$WITH_KUEUE" = kueue ] && (start_kueue || echo "kueue failed to start" >> "$LOGS/kueue-install.log") &
+[ "$WITH_KUEUE" = kueue ] && (start_kueue || touch "$RUN/kueue-failed") &
 
 # --- OCI registry (optional) ------------------------------------------------------------------
 if [ "$WITH_REGISTRY" = registry ]; then

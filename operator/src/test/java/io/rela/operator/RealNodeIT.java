@@ -462,12 +462,28 @@ class RealNodeIT {
     return r == null ? "" : r;
   }
 
-  /** Waits until {@code until} holds, checking on the way that running pods never hold more GPUs than the queue's 8. */
+  /**
+   * nvidia.com/gpu of the queued stage Jobs of {@code ns} that Kueue let run (not suspended, not
+   * finished): GPUs per pod times parallelism.
+   */
+  private long gpusAdmitted(String ns) {
+    return cluster.client().batch().v1().jobs().inNamespace(ns).withLabel("kueue.x-k8s.io/queue-name").list().getItems().stream()
+        .filter(j -> !Boolean.TRUE.equals(j.getSpec().getSuspend()))
+        .filter(j -> j.getStatus() == null || j.getStatus().getConditions() == null || j.getStatus().getConditions().stream()
+            .noneMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus())))
+        .mapToLong(j -> {
+          var limits = j.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits();
+          long perPod = limits == null || limits.get("nvidia.com/gpu") == null ? 0 : limits.get("nvidia.com/gpu").getNumericalAmount().longValue();
+          return perPod * (j.getSpec().getParallelism() == null ? 1 : j.getSpec().getParallelism());
+        }).sum();
+  }
+
+  /** Waits until {@code until} holds, checking on the way that Kueue never lets Jobs run with more GPUs than the queue's 8. */
   private void awaitWithinQuota(String what, java.util.function.BooleanSupplier until, int minutes, String ns, String... jobs)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
     while (!until.getAsBoolean()) {
-      assertThat(gpusHeld()).as("GPUs held by unfinished pods while waiting for %s", what).isLessThanOrEqualTo(8);
+      assertThat(gpusAdmitted(ns)).as("GPUs of the stage Jobs Kueue let run while waiting for %s", what).isLessThanOrEqualTo(8);
       if (System.nanoTime() > deadline) {
         StringBuilder d = new StringBuilder();
         for (String j : jobs) {
@@ -484,7 +500,8 @@ class RealNodeIT {
    * Kueue (built from its module, run beside the API server) queues the stage Jobs of spec.queue:
    * with a quota of 8 GPUs, a second 8-GPU job waits (QueuedByKueue, also in `kubectl get`);
    * suspending the running job gives its quota to the waiting one; a higher WorkloadPriorityClass
-   * preempts a training job, which resumes from its checkpoint when admitted again; all succeed.
+   * preempts a training job, which resumes from its checkpoint when admitted again; all succeed,
+   * and at no point do the Jobs Kueue let run ask for more than the 8 GPUs.
    * The node's GPUs are advertised, not real: the operator runs with trainer.simulatedGpus.
    */
   @Test
@@ -522,8 +539,12 @@ class RealNodeIT {
           .as("the suspended job's train Job is gone, so Kueue freed its quota").isNull();
       cluster.kubectl("patch", "relajob", "first", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"suspend\":false}}").assertSuccess();
 
-      // once the second trains, a high-priority job preempts it
-      awaitWithinQuota("second training", () -> "Training".equals(reason(ns, "second")), 6, ns, "first", "second");
+      // once the second has a checkpoint, a high-priority job preempts it
+      awaitWithinQuota("second training past its first epoch", () -> {
+        ReLATrainingJob j = cluster.client().resources(ReLATrainingJob.class).inNamespace(ns).withName("second").get();
+        return "Training".equals(reason(ns, "second")) && j.getStatus().progress != null && j.getStatus().progress.epoch != null
+            && j.getStatus().progress.epoch >= 1;
+      }, 8, ns, "first", "second");
       apply(ns, queuedJob("urgent", 2, "high"));
       awaitWithinQuota("second preempted", () -> "QueuedByKueue".equals(reason(ns, "second")), 3, ns, "second", "urgent");
 
@@ -534,11 +555,13 @@ class RealNodeIT {
         return j.getStatus() != null && j.getStatus().stage == io.rela.api.status.Stage.Succeeded;
       }), 15, ns, "first", "second", "urgent");
 
-      // the first resumed from the checkpoint it had when suspended
-      List<Pod> firstTrain = pods(ns, "train").stream().filter(p -> p.getMetadata().getName().startsWith("first-train")).toList();
-      assertThat(firstTrain).isNotEmpty();
-      assertThat(firstTrain.stream().map(p -> logs(ns, p.getMetadata().getName())))
-          .anyMatch(l -> l.matches("(?s).*resuming from \\S+ \\([1-4] of 5 epochs done\\).*"));
+      // the first resumed from the checkpoint it had when suspended, the second from the one it had when preempted
+      for (String[] j : new String[][] {{"first", "[1-4] of 5"}, {"second", "[1-2] of 3"}}) {
+        List<Pod> train = pods(ns, "train").stream().filter(p -> p.getMetadata().getName().startsWith(j[0] + "-train")).toList();
+        assertThat(train).as(j[0]).isNotEmpty();
+        assertThat(train.stream().map(p -> logs(ns, p.getMetadata().getName()))).as(j[0])
+            .anyMatch(l -> l.matches("(?s).*resuming from \\S+ \\(" + j[1] + " epochs done\\).*"));
+      }
       // the priority reached every stage Job of the urgent job, which Kueue ran as its own workloads
       for (String stage : List.of("embed", "train", "eval")) {
         Job j = cluster.client().batch().v1().jobs().inNamespace(ns).withName("urgent-" + stage).get();

@@ -159,7 +159,7 @@ public final class RealCluster implements AutoCloseable {
   public void awaitKueue() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (!Files.exists(run.resolve("kueue-ready"))) {
-      if (System.nanoTime() > deadline) {
+      if (Files.exists(run.resolve("kueue-failed")) || System.nanoTime() > deadline) {
         throw new IllegalStateException("Kueue did not come up within 180 s:\n" + tail(run.resolve("logs/kueue-install.log"), 20)
             + tail(run.resolve("logs/kueue.log"), 30));
       }
