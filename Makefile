@@ -12,7 +12,7 @@ BASE_IMAGE_TAR ?= $(HOME)/.cache/rela-operator/images/debian-bookworm-jre17-turb
 IMAGE_BASE ?= tar://$(BASE_IMAGE_TAR)
 IMAGE_FLAGS = -Dimages -Dimage.base=$(IMAGE_BASE)
 
-.PHONY: modelcar-base mlflow libtorch-cuda matplotlib bench-adaptive-windows node turbojpeg bench-loader bench-targets libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
+.PHONY: supervised-prior bench-experiments modelcar-base mlflow libtorch-cuda matplotlib bench-adaptive-windows node turbojpeg bench-loader bench-targets libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -103,6 +103,13 @@ bench-probe: dataset pytorch ## the reference linear probe in Java and in PyTorc
 bench-study: dataset trainer matplotlib ## the ReLA effect on Fashion-MNIST: 7 configurations x 3 seeds, table + accuracy chart (about 2 h on 2 cores)
 	mkdir -p target/study-jar && cp $(TRAINER_JAR) target/study-jar/
 	/usr/bin/python3 bench/study.py --jar target/study-jar/rela-trainer.jar
+
+supervised-prior: dataset pytorch ## the study's strong prior: convnet4 trained with labels on train[24000:60000] (Debian's PyTorch), TorchScript, with its probe accuracy
+	@if [ ! -f bench/results/supervised-prior/supervised-convnet4.pt ]; then /usr/bin/python3 bench/supervised_prior.py; fi
+
+bench-experiments: dataset trainer matplotlib supervised-prior ## the paired experiments E1-E3 (10 configurations x 5 seeds, about 2.5 h on 2 cores): table, chart, paired.md
+	mkdir -p target/study-jar && cp $(TRAINER_JAR) target/study-jar/
+	/usr/bin/python3 bench/study.py --experiments --jar target/study-jar/rela-trainer.jar
 
 bench-adaptive-windows: dataset trainer ## where the Adaptive rule switches at r = 1.0, 0.5, 0.1: reference decays vs windows in epochs (about 15 min)
 	/usr/bin/python3 bench/adaptive_windows.py

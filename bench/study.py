@@ -11,7 +11,19 @@ Results are appended to <out>/runs.jsonl as each run ends, so an interrupted stu
 where it stopped; <out>/table.md and <out>/accuracy.svg (+ .png) are rendered from that file.
 
 Usage: bench/study.py [--samples N] [--epochs E] [--seeds 0,1,2] [--out DIR] [--work DIR] [--jar JAR]
-                      [--fast-window EPOCHS --slow-window EPOCHS] [--render-only]
+                      [--fast-window EPOCHS --slow-window EPOCHS] [--configs a,b] [--render-only]
+                      [--experiments] [--supervised-prior DIR]
+
+--experiments runs the three paired experiments (seeds 0-4 by default), each with its bar fixed
+before running: a claim holds when the mean paired gain over seeds is at least 1 point and its
+95 % t-interval lies above zero.
+  E1 "ReLA r=0.1 clearly above BYOL r=0.1": BYOL r=0.1 vs ReLA (rand prior) under the reference
+     decays, Constant c=0.5, and the windows in full-data epochs.
+  E2 "a stronger prior helps more": r=0.1, Constant c=0.5 (the same ReLA phase for every prior):
+     rand vs the BYOL r=1.0 backbone (8 epochs) vs the supervised prior (bench/supervised_prior.py).
+  E3 "does the switch give back the gain?": ReLA that never switches (Constant c=1.0) vs the
+     Adaptive rule, at r=0.5 and r=0.1, same epochs.
+<out>/paired.md holds the paired differences and verdicts.
 Workspaces (checkpoints, prior cache) and logs go to --work, outside the committed results.
 The chart needs matplotlib (Debian: python3-matplotlib; `make bench-study` installs it).
 """
@@ -30,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 JAR = ROOT / "trainer-image" / "target" / "rela-trainer.jar"
 DATASET = os.environ.get("FASHION_MNIST", "/usr/share/datasets/fashion-mnist")
 
-# name, label, schedule, data ratio, prior, constant fraction
+# name, label, schedule, data ratio, prior, constant fraction[, Adaptive windows: "reference" decays]
 CONFIGS = [
     ("byol-r1.0", "BYOL r=1.0", "None", 1.0, "Random", None),
     ("byol-r0.5", "BYOL r=0.5", "None", 0.5, "Random", None),
@@ -39,17 +51,42 @@ CONFIGS = [
     ("rela-r0.1", "ReLA Adaptive r=0.1, rand prior", "Adaptive", 0.1, "Random", None),
     ("rela-r0.1-transport", "ReLA Adaptive r=0.1, transported prior (BYOL r=1.0 backbone)", "Adaptive", 0.1, "Job", None),
     ("rela-const0.3-r0.5", "ReLA Constant c=0.3 r=0.5, rand prior", "Constant", 0.5, "Random", 0.3),
+    # the paired experiments (--experiments)
+    ("rela-r0.1-refdecay", "ReLA Adaptive r=0.1 (reference decays), rand prior", "Adaptive", 0.1, "Random", None, "reference"),
+    ("rela-const0.5-r0.1", "ReLA Constant c=0.5 r=0.1, rand prior", "Constant", 0.1, "Random", 0.5),
+    ("rela-const0.5-r0.1-byol8", "ReLA Constant c=0.5 r=0.1, BYOL-8 prior", "Constant", 0.1, "Job", 0.5),
+    ("rela-const0.5-r0.1-sup", "ReLA Constant c=0.5 r=0.1, supervised prior", "Constant", 0.1, "TorchScript", 0.5),
+    ("rela-never-r0.5", "ReLA never switching (c=1.0) r=0.5, rand prior", "Constant", 0.5, "Random", 1.0),
+    ("rela-never-r0.1", "ReLA never switching (c=1.0) r=0.1, rand prior", "Constant", 0.1, "Random", 1.0),
 ]
+# experiment, claim, (A, B) pairs: the claim is that A is above B by the bar
+EXPERIMENTS = [
+    ("E1", "ReLA r=0.1 clearly above BYOL r=0.1",
+     [("rela-r0.1-refdecay", "byol-r0.1"), ("rela-const0.5-r0.1", "byol-r0.1"), ("rela-r0.1", "byol-r0.1")]),
+    ("E2", "a stronger prior helps more (r=0.1, Constant c=0.5)",
+     [("rela-const0.5-r0.1-byol8", "rela-const0.5-r0.1"), ("rela-const0.5-r0.1-sup", "rela-const0.5-r0.1"),
+      ("rela-const0.5-r0.1-sup", "rela-const0.5-r0.1-byol8")]),
+    ("E3", "the switch to BYOL gives back the gain (never-switching ReLA above the Adaptive rule)",
+     [("rela-never-r0.5", "rela-r0.5"), ("rela-never-r0.1", "rela-r0.1")]),
+]
+EXPERIMENT_CONFIGS = ["byol-r1.0", "byol-r0.1", "rela-r0.5", "rela-r0.1", "rela-r0.1-refdecay", "rela-const0.5-r0.1",
+                      "rela-const0.5-r0.1-byol8", "rela-const0.5-r0.1-sup", "rela-never-r0.5", "rela-never-r0.1"]
+# two-sided 95 % t quantiles by degrees of freedom
+T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
 CONFIG = {c[0]: c for c in CONFIGS}
 STYLE = {  # colour, marker
     "byol-r1.0": ("#08306b", "s"), "byol-r0.5": ("#4292c6", "s"), "byol-r0.1": ("#9ecae1", "s"),
     "rela-r0.5": ("#a50f15", "o"), "rela-r0.1": ("#fb6a4a", "o"), "rela-r0.1-transport": ("#6a3d9a", "D"),
     "rela-const0.3-r0.5": ("#238b45", "^"),
+    "rela-r0.1-refdecay": ("#fdae6b", "v"), "rela-const0.5-r0.1": ("#74c476", "^"),
+    "rela-const0.5-r0.1-byol8": ("#807dba", "D"), "rela-const0.5-r0.1-sup": ("#54278f", "P"),
+    "rela-never-r0.5": ("#67000d", "X"), "rela-never-r0.1": ("#ef3b2c", "X"),
 }
 
 
 def job_yaml(name, cfg, seed, a):
-    _, _, schedule, ratio, prior, constant = cfg
+    _, _, schedule, ratio, prior, constant = cfg[:6]
+    windows = cfg[6] if len(cfg) > 6 else "epochs"
     lines = [
         "apiVersion: rela.io/v1alpha1",
         "kind: ReLATrainingJob",
@@ -59,6 +96,10 @@ def job_yaml(name, cfg, seed, a):
     ]
     if prior == "Job":
         lines.append(f"  prior: {{type: Job, jobRef: {{name: byol-r1.0-s{seed}}}}}")
+    elif prior == "TorchScript":
+        meta = json.loads((a.supervised_prior / "prior.json").read_text())
+        lines.append(f"  prior: {{type: TorchScript, uri: {a.supervised_prior / meta['file']}, inputSize: 28,"
+                     f" sha256: {meta['sha256']}}}")
     else:
         lines.append("  prior: {type: Random}")
     lines += [
@@ -66,7 +107,7 @@ def job_yaml(name, cfg, seed, a):
         f"  training: {{epochs: {a.epochs}, batchSize: 128, maxSamples: {a.samples}, seed: {seed}}}",
     ]
     rela = [f"dataRatio: {ratio}", f"schedule: {schedule}"]
-    if schedule == "Adaptive" and a.fast_window:
+    if schedule == "Adaptive" and a.fast_window and windows != "reference":
         rela += [f"fastWindowEpochs: {a.fast_window}", f"slowWindowEpochs: {a.slow_window}"]
     if constant is not None:
         rela.append(f"constantFraction: {constant}")
@@ -253,12 +294,34 @@ def render_chart(runs, cost, out, title):
     plt.close(fig)
 
 
+def paired(runs):
+    """For each experiment's (A, B) pair: the per-seed differences A - B in probe points, their
+    mean, the 95 % t-interval, and whether the bar (mean >= 1 point, interval above 0) holds."""
+    acc = {(r["config"], r["seed"]): 100 * r["linearProbeAccuracy"] for r in runs}
+    lines = ["| experiment | A vs B | seeds | paired A - B, points (per seed) | mean | 95 % interval | verdict |",
+             "|---|---|---|---|---|---|---|"]
+    for exp, claim, pairs in EXPERIMENTS:
+        for a_name, b_name in pairs:
+            seeds = sorted(s for (c, s) in acc if c == a_name and (b_name, s) in acc)
+            if len(seeds) < 2:
+                continue
+            d = [acc[(a_name, s)] - acc[(b_name, s)] for s in seeds]
+            m, sd = mean_sd(d)
+            half = T95[len(d) - 1] * sd / math.sqrt(len(d))
+            holds = m >= 1.0 and m - half > 0
+            lines.append(f"| {exp}: {claim} | {CONFIG[a_name][1]} vs {CONFIG[b_name][1]} | {len(d)} | "
+                         f"{', '.join(f'{x:+.2f}' for x in d)} | {m:+.2f} | [{m - half:+.2f}, {m + half:+.2f}] | "
+                         f"{'holds' if holds else 'not shown'} |")
+    return "\n".join(lines) + "\n"
+
+
 def render(out, epochs, title):
     runs = read_runs(out)
     if not runs:
         return
     cost = cost_seconds(runs)
     (out / "table.md").write_text(render_table(runs, cost, epochs))
+    (out / "paired.md").write_text(paired(runs))
     render_chart(runs, cost, out, title)
     print((out / "table.md").read_text())
     print(f"chart: {out / 'accuracy.svg'}")
@@ -278,7 +341,15 @@ def main():
     p.add_argument("--work", type=Path, default=ROOT / "target" / "study-work", help="workspaces and logs")
     p.add_argument("--jar", type=Path, default=JAR, help="the trainer jar (copy it first to rebuild during a study)")
     p.add_argument("--render-only", action="store_true")
+    p.add_argument("--experiments", action="store_true", help="the paired experiments E1-E3 (seeds 0-4 unless --seeds)")
+    p.add_argument("--supervised-prior", type=Path, default=ROOT / "bench" / "results" / "supervised-prior",
+                   help="folder of bench/supervised_prior.py's prior.json and .pt")
     a = p.parse_args()
+    if a.experiments:
+        if a.configs == ",".join(c[0] for c in CONFIGS):
+            a.configs = ",".join(EXPERIMENT_CONFIGS)
+        if a.seeds == "0,1,2":
+            a.seeds = "0,1,2,3,4"
     out = a.out or ROOT / "bench" / "results" / ("study-" + time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))
     out.mkdir(parents=True, exist_ok=True)
     title = (f"ReLA vs BYOL on Fashion-MNIST: convnet4, {a.samples:,} images, {a.epochs} epochs every run, "

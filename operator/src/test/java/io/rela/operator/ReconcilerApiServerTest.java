@@ -302,7 +302,8 @@ class ReconcilerApiServerTest {
     op.completeJob(ns, "tracked-embed");
     ReLATrainingJob j = op.awaitJob(ns, "tracked", x -> conditionReason(x, Conditions.PROGRESSING).equals("SecretNotAllowed"));
     assertThat(j.getStatus().conditions).anySatisfy(c -> assertThat(c.getMessage())
-        .contains("Secret mlflow-token (not labelled or not found)").contains("rela.io/trainer-access=credentials"));
+        .contains("Secret mlflow-token (spec.tracking.mlflow.tokenSecretName; not labelled or not found)")
+        .contains("rela.io/trainer-access=credentials"));
     assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("tracked-train").get()).isNull();
     op.client.secrets().inNamespace(ns).withName("mlflow-token").edit(s -> {
       s.getMetadata().setLabels(Map.of("rela.io/trainer-access", "credentials"));
