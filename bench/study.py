@@ -98,8 +98,10 @@ def job_yaml(name, cfg, seed, a):
         lines.append(f"  prior: {{type: Job, jobRef: {{name: byol-r1.0-s{seed}}}}}")
     elif prior == "TorchScript":
         meta = json.loads((a.supervised_prior / "prior.json").read_text())
-        lines.append(f"  prior: {{type: TorchScript, uri: {a.supervised_prior / meta['file']}, inputSize: 28,"
-                     f" sha256: {meta['sha256']}}}")
+        pt = (a.supervised_prior / meta["file"]).resolve()
+        # relative to the repository (the runs start there): the committed job files name no machine path
+        uri = pt.relative_to(ROOT) if pt.is_relative_to(ROOT) else pt
+        lines.append(f"  prior: {{type: TorchScript, uri: {uri}, inputSize: 28, sha256: {meta['sha256']}}}")
     else:
         lines.append("  prior: {type: Random}")
     lines += [
@@ -131,13 +133,14 @@ def run_one(cfg, seed, a, out, done):
     job = jobs / f"{name}.yaml"
     job.write_text(job_yaml(name, cfg, seed, a))
     report = out / "reports" / name
-    cmd = ["java", "-Dai.djl.offline=true", "-jar", str(a.jar), "run", str(job), "--quiet",
+    cmd = ["java", "-Dai.djl.offline=true", "-jar", str(a.jar.resolve()), "run", str(job.resolve()), "--quiet",
            "--workspace-root", str(work / "workspaces"), "--report-dir", str(report)]
     load_before = loadavg()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.time()
     with open(work / "logs" / f"{name}.log", "w") as log:
-        rc = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "OMP_NUM_THREADS": str(a.threads)})
+        rc = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+                             env={**os.environ, "OMP_NUM_THREADS": str(a.threads)})
     wall = time.time() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if rc != 0:
@@ -350,7 +353,8 @@ def main():
             a.configs = ",".join(EXPERIMENT_CONFIGS)
         if a.seeds == "0,1,2":
             a.seeds = "0,1,2,3,4"
-    out = a.out or ROOT / "bench" / "results" / ("study-" + time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))
+    out = (a.out or ROOT / "bench" / "results" / ("study-" + time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))).resolve()
+    a.work = a.work.resolve()
     out.mkdir(parents=True, exist_ok=True)
     title = (f"ReLA vs BYOL on Fashion-MNIST: convnet4, {a.samples:,} images, {a.epochs} epochs every run, "
              "one point per run (seed); reference linear probe")
