@@ -11,6 +11,8 @@ export KUBE_API_TEST_DIR ?= $(HOME)/.cache/rela-operator/envtest
 BASE_IMAGE_TAR ?= $(HOME)/.cache/rela-operator/images/debian-bookworm-jre17-turbojpeg.tar
 IMAGE_BASE ?= tar://$(BASE_IMAGE_TAR)
 IMAGE_FLAGS = -Dimages -Dimage.base=$(IMAGE_BASE)
+# the paired study's results: a run already in runs.jsonl is not run again
+EXPERIMENTS_OUT ?= bench/results/study-experiments-20261202
 
 .PHONY: supervised-prior bench-experiments modelcar-base mlflow libtorch-cuda matplotlib bench-adaptive-windows node turbojpeg bench-loader bench-targets libtorch-2.11 test-trainer-torch211 gpu-bundle bench-gpu-dry-run pytorch bench-probe prometheus help demo test envtest crds dataset build trainer images base-image image-trainer-gpu bench bench-steps bench-compare bench-study bench-operator chart-golden e2e clean
 
@@ -109,7 +111,7 @@ supervised-prior: dataset pytorch ## the study's strong prior: convnet4 trained 
 
 bench-experiments: dataset trainer matplotlib supervised-prior ## the paired experiments E1-E3 (10 configurations x 5 seeds, about 2.5 h on 2 cores): table, chart, paired.md
 	mkdir -p target/study-jar && cp $(TRAINER_JAR) target/study-jar/
-	/usr/bin/python3 bench/study.py --experiments --jar target/study-jar/rela-trainer.jar
+	/usr/bin/python3 bench/study.py --experiments --jar target/study-jar/rela-trainer.jar --out $(EXPERIMENTS_OUT)
 
 bench-adaptive-windows: dataset trainer ## where the Adaptive rule switches at r = 1.0, 0.5, 0.1: reference decays vs windows in epochs (about 15 min)
 	/usr/bin/python3 bench/adaptive_windows.py
