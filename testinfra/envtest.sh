@@ -110,38 +110,31 @@ build_helm() {
   stamp "$DIR/bin/helm" "$HELM_VERSION"
 }
 
-# testinfra/kstatus: kstatus (sigs.k8s.io/cli-utils) on objects read from standard input
-build_kstatus() {
+# A testinfra/<name>/main.go built in a throw-away module that requires one dependency at a
+# pinned version; rebuilt when the source or the version changes.
+#   $1 name, $2 the module's go line, $3 the dependency, $4 its version
+build_own_tool() {
+  local name="$1" go="$2" dep="$3" version="$4"
   local src
-  src="$(cd "$(dirname "$0")" && pwd)/kstatus/main.go"
-  local version="$CLI_UTILS_VERSION-$(sha256sum "$src" | cut -c1-12)"
-  stamp_ok "$DIR/bin/kstatus" "$version" && { log "kstatus (cli-utils v$CLI_UTILS_VERSION) cached"; return; }
-  log "building kstatus from sigs.k8s.io/cli-utils v$CLI_UTILS_VERSION"
-  local mod="$WORK/kstatus"
+  src="$(cd "$(dirname "$0")" && pwd)/$name/main.go"
+  local stamped="$version-$(sha256sum "$src" | cut -c1-12)"
+  stamp_ok "$DIR/bin/$name" "$stamped" && { log "$name ($dep v$version) cached"; return; }
+  log "building $name from $dep v$version"
+  local mod="$WORK/$name"
   mkdir -p "$mod" "$DIR/bin"
   cp "$src" "$mod/main.go"
-  printf 'module rela.io/envtest/kstatus\n\ngo 1.24\n\nrequire sigs.k8s.io/cli-utils v%s\n' "$CLI_UTILS_VERSION" > "$mod/go.mod"
-  (cd "$mod" && go mod tidy >/dev/null && go build -ldflags "-s -w" -o "$DIR/bin/kstatus.tmp" . && mv "$DIR/bin/kstatus.tmp" "$DIR/bin/kstatus")
-  stamp "$DIR/bin/kstatus" "$version"
+  printf 'module rela.io/envtest/%s\n\ngo %s\n\nrequire %s v%s\n' "$name" "$go" "$dep" "$version" > "$mod/go.mod"
+  (cd "$mod" && go mod tidy >/dev/null && go build -ldflags "-s -w" -o "$DIR/bin/$name.tmp" . && mv "$DIR/bin/$name.tmp" "$DIR/bin/$name")
+  stamp "$DIR/bin/$name" "$stamped"
 }
+
+# testinfra/kstatus: kstatus (sigs.k8s.io/cli-utils) on objects read from standard input
+build_kstatus() { build_own_tool kstatus 1.24 sigs.k8s.io/cli-utils "$CLI_UTILS_VERSION"; }
 
 # testinfra/registry: the CNCF distribution registry (and an htpasswd helper), and crane
 # (go-containerregistry) to pull what the trainer pushes, each from its module
 build_registry() {
-  local src
-  src="$(cd "$(dirname "$0")" && pwd)/registry/main.go"
-  local version="$DISTRIBUTION_VERSION-$(sha256sum "$src" | cut -c1-12)"
-  if stamp_ok "$DIR/bin/registry" "$version"; then
-    log "registry (distribution v$DISTRIBUTION_VERSION) cached"
-  else
-    log "building the registry from github.com/distribution/distribution/v3 v$DISTRIBUTION_VERSION"
-    local mod="$WORK/registry"
-    mkdir -p "$mod" "$DIR/bin"
-    cp "$src" "$mod/main.go"
-    printf 'module rela.io/envtest/registry\n\ngo 1.26.0\n\nrequire github.com/distribution/distribution/v3 v%s\n' "$DISTRIBUTION_VERSION" > "$mod/go.mod"
-    (cd "$mod" && go mod tidy >/dev/null && go build -ldflags "-s -w" -o "$DIR/bin/registry.tmp" . && mv "$DIR/bin/registry.tmp" "$DIR/bin/registry")
-    stamp "$DIR/bin/registry" "$version"
-  fi
+  build_own_tool registry 1.26.0 github.com/distribution/distribution/v3 "$DISTRIBUTION_VERSION"
   if stamp_ok "$DIR/bin/crane" "$CRANE_VERSION"; then
     log "crane v$CRANE_VERSION cached"
   else
