@@ -118,23 +118,22 @@ public final class PodSpecs {
   /** The MLflow token Secret (spec.tracking.mlflow.tokenSecretName), its key `token` only; none without one. */
   public static List<Volume> trackingToken(ReLATrainingJob job) {
     var t = job.getSpec().tracking;
-    if (t == null || t.mlflow == null || t.mlflow.tokenSecretName == null) {
-      return List.of();
-    }
-    return List.of(new VolumeBuilder().withName("mlflow-token").withNewSecret().withSecretName(t.mlflow.tokenSecretName)
-        .addNewItem().withKey(TrainerConfig.MLFLOW_TOKEN_KEY).withPath(TrainerConfig.MLFLOW_TOKEN_KEY).endItem()
-        .withDefaultMode(0440).endSecret().build());
+    return t == null || t.mlflow == null ? List.of() : credentials("mlflow-token", t.mlflow.tokenSecretName, TrainerConfig.MLFLOW_TOKEN_KEY);
   }
 
   /** The registry credentials (spec.export.pushSecretName), its key .dockerconfigjson only; none without one. */
   public static List<Volume> registryAuth(ReLATrainingJob job) {
     var e = job.getSpec().export;
-    if (e == null || e.pushSecretName == null) {
+    return e == null ? List.of() : credentials("registry-auth", e.pushSecretName, TrainerConfig.REGISTRY_AUTH_KEY);
+  }
+
+  /** Volume {@code volume} of Secret {@code secret} holding its key {@code key} only, readable by the pod's group; none without a Secret. */
+  private static List<Volume> credentials(String volume, String secret, String key) {
+    if (secret == null) {
       return List.of();
     }
-    return List.of(new VolumeBuilder().withName("registry-auth").withNewSecret().withSecretName(e.pushSecretName)
-        .addNewItem().withKey(TrainerConfig.REGISTRY_AUTH_KEY).withPath(TrainerConfig.REGISTRY_AUTH_KEY).endItem()
-        .withDefaultMode(0440).endSecret().build());
+    return List.of(new VolumeBuilder().withName(volume).withNewSecret().withSecretName(secret)
+        .addNewItem().withKey(key).withPath(key).endItem().withDefaultMode(0440).endSecret().build());
   }
 
   /** {@code workspaceReadOnly}: embedding pods that write into the shared cache claim only. */
@@ -152,21 +151,24 @@ public final class PodSpecs {
         default -> "/tmp";
       };
       boolean readOnly = vol.getName().equals("data") || vol.getName().equals("config") || vol.getName().equals("prior-job")
-          || vol.getName().equals("mlflow-token") || vol.getName().equals("registry-auth")
-          || (workspaceReadOnly && vol.getName().equals("workspace"));
+          || vol.getSecret() != null || (workspaceReadOnly && vol.getName().equals("workspace"));
       m.add(new VolumeMountBuilder().withName(vol.getName()).withMountPath(path).withReadOnly(readOnly).build());
     }
     return m;
   }
 
-  /** HOME and the DJL cache on the writable /tmp (the root filesystem is read-only), offline engine. */
-  public static List<EnvVar> env(int gpus, boolean simulatedGpus) {
+  /**
+   * HOME and the DJL cache on the writable /tmp (the root filesystem is read-only), offline engine,
+   * the GPUs given, and the pod's own {@code image} (a parameter of the job's MLflow run).
+   */
+  public static List<EnvVar> env(int gpus, boolean simulatedGpus, String image) {
     List<EnvVar> env = new ArrayList<>(List.of(
         new EnvVar("HOME", "/tmp", null),
         new EnvVar("DJL_CACHE_DIR", "/tmp/djl", null),
         new EnvVar("JAVA_TOOL_OPTIONS", "-Dai.djl.offline=true -XX:MaxRAMPercentage=75", null),
         // the GPUs this pod was given: the trainer uses exactly these or stops (never the CPU instead)
-        new EnvVar(ExitCodes.GPUS_ENV, String.valueOf(simulatedGpus ? 0 : gpus), null)));
+        new EnvVar(ExitCodes.GPUS_ENV, String.valueOf(simulatedGpus ? 0 : gpus), null),
+        new EnvVar(TrainerConfig.IMAGE_ENV, image, null)));
     if (simulatedGpus && gpus > 0) {
       env.add(new EnvVar(ExitCodes.SIMULATED_GPUS_ENV, String.valueOf(gpus), null));
     }

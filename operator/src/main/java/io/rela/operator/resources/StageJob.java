@@ -110,9 +110,6 @@ public final class StageJob {
     }, kind == Kind.EMBED ? shards : 1);
     int gpus = PodSpecs.gpus(resources);
     String image = spec.image != null ? spec.image : settings.trainerImage(gpus);
-    List<io.fabric8.kubernetes.api.model.EnvVar> env = new ArrayList<>(PodSpecs.env(gpus, settings.simulatedGpus()));
-    // the trainer names its own image among its MLflow run's parameters
-    env.add(new io.fabric8.kubernetes.api.model.EnvVar(TrainerConfig.IMAGE_ENV, image, null));
     JobBuilder b = new JobBuilder()
         .withMetadata(Labels.metadata(job, name(job, kind), labels))
         .withNewSpec()
@@ -136,7 +133,7 @@ public final class StageJob {
             .withImage(image)
             .withImagePullPolicy(settings.imagePullPolicy())
             .withArgs(args)
-            .withEnv(env)
+            .withEnv(PodSpecs.env(gpus, settings.simulatedGpus(), image))
             .withPorts(settings.trainerMetricsPort() > 0
                 ? List.of(new ContainerPortBuilder().withName("metrics").withContainerPort(settings.trainerMetricsPort()).build())
                 : List.of())
