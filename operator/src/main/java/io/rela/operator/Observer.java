@@ -223,18 +223,30 @@ final class Observer {
         (InformerEventSource<PersistentVolumeClaim, ReLATrainingJob>) ctx.eventSourceRetriever().getEventSourceFor(PersistentVolumeClaim.class);
     for (String name : io.rela.operator.plan.ClaimAccess.named(job).keySet()) {
       claims.get(new ResourceID(name, job.getMetadata().getNamespace()))
-          .map(pvc -> pvc.getMetadata().getLabels() == null ? null : pvc.getMetadata().getLabels().get(Labels.TRAINER_ACCESS))
-          .ifPresent(v -> claimAccess.put(name, v));
+          .map(Observer::trainerAccess).ifPresent(v -> claimAccess.put(name, v));
     }
-    // Secrets are read one by one, by name (get only: the operator may not list or watch them)
+    // Secrets are read by name (get only: the operator may not list or watch them), and only while
+    // the next Job to make is the train or the evaluation Job, whose creation is where the planner
+    // checks them: not on every progress report of a running stage
     Map<String, String> secretAccess = new HashMap<>();
-    for (String name : io.rela.operator.plan.SecretAccess.named(job).keySet()) {
-      var secret = ctx.getClient().secrets().inNamespace(job.getMetadata().getNamespace()).withName(name).get();
-      if (secret != null && secret.getMetadata().getLabels() != null && secret.getMetadata().getLabels().get(Labels.TRAINER_ACCESS) != null) {
-        secretAccess.put(name, secret.getMetadata().getLabels().get(Labels.TRAINER_ACCESS));
+    Job train = jobs.get(StageJob.Kind.TRAIN);
+    if (!jobs.containsKey(StageJob.Kind.EVAL) && (train == null || complete(train))) {
+      for (String name : io.rela.operator.plan.SecretAccess.named(job).keySet()) {
+        java.util.Optional.ofNullable(ctx.getClient().secrets().inNamespace(job.getMetadata().getNamespace()).withName(name).get())
+            .map(Observer::trainerAccess).ifPresent(v -> secretAccess.put(name, v));
       }
     }
     return new Observed(job, jobs, pods, config, progress, conflict, priorSource, cacheIndex, createFailures, claimAccess,
         secretAccess, now);
+  }
+
+  /** The {@link Labels#TRAINER_ACCESS} label of a claim or Secret, or null. */
+  private static String trainerAccess(io.fabric8.kubernetes.api.model.HasMetadata o) {
+    return o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(Labels.TRAINER_ACCESS);
+  }
+
+  private static boolean complete(Job j) {
+    return j.getStatus() != null && j.getStatus().getConditions() != null && j.getStatus().getConditions().stream()
+        .anyMatch(c -> "Complete".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 }
