@@ -67,10 +67,9 @@ public final class ModelImage {
         CredentialRetriever fromFile = CredentialRetrieverFactory.forImage(ref, e -> { }).dockerConfig(dockerConfig);
         target.addCredentialRetriever(fromFile);
       }
-      JibContainerBuilder image = base != null && Files.isRegularFile(base)
-          ? Jib.from(TarImage.at(base).named("rela/modelcar-base"))
-          : Jib.fromScratch();
-      if (base == null || !Files.isRegularFile(base)) {
+      boolean withShell = base != null && Files.isRegularFile(base);
+      JibContainerBuilder image = withShell ? Jib.from(TarImage.at(base).named("rela/modelcar-base")) : Jib.fromScratch();
+      if (!withShell) {
         log.println("model image: no base with a shell (" + TrainerConfig.MODELCAR_BASE + "): the image holds /models only,"
             + " which KServe's modelcars cannot run");
       }
@@ -94,7 +93,7 @@ public final class ModelImage {
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
-      throw new ModelPushException("cannot push the model image " + reference + " (spec.export.image): " + cause(e)
+      throw new ModelPushException("cannot push the model image " + reference + " (spec.export.image): " + io.rela.trainer.FailureText.of(e)
           + ". The evaluation and the export on the workspace are kept; fix the registry, its credentials"
           + " (spec.export.pushSecretName) or spec.export.plainHttp, then retry the job.", e);
     }
@@ -119,24 +118,6 @@ public final class ModelImage {
       l.put("io.rela.knn-accuracy", String.format(Locale.ROOT, "%.4f", r.knnAccuracy));
     }
     return l;
-  }
-
-  /** The innermost message worth showing (Jib wraps registry errors a few times). */
-  static String cause(Throwable e) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      String m = c.getMessage();
-      if (m != null && !m.isBlank() && sb.indexOf(m.lines().findFirst().orElse(m)) < 0) {
-        if (sb.length() > 0) {
-          sb.append(": ");
-        }
-        sb.append(m.lines().findFirst().orElse(m));
-      }
-      if (sb.length() > 600) {
-        break;
-      }
-    }
-    return sb.length() == 0 ? e.getClass().getSimpleName() : sb.toString();
   }
 
   /** The registry credentials: the Secret mounted into the evaluation pod, else (local runs) DOCKER_CONFIG or ~/.docker. */

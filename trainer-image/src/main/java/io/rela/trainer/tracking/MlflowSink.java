@@ -150,40 +150,36 @@ public final class MlflowSink implements ProgressSink, Progress.Annotator {
     }
   }
 
-  /** The worker: makes sure the run exists, then applies each write in order, retrying with backoff. */
+  /**
+   * The worker: makes sure the run exists, then applies each write in order. A write leaves the
+   * queue only once it succeeded; a failure is recorded and the same write is tried again after a
+   * growing pause, unless the sink is closing.
+   */
   private void drain() {
     long backoffMs = 1000;
     while (!(closing && queue.isEmpty())) {
       try {
-        Write w = queue.pollFirst(200, TimeUnit.MILLISECONDS);
+        Write w = queue.peekFirst();
         if (w == null) {
           if (runId == null && !closing) {
             // open the run early: the status can name it before the first epoch ends
             ensureRun();
           }
+          Thread.sleep(200);
           continue;
         }
-        while (true) {
-          try {
-            ensureRun();
-            w.apply(client, runId);
-            error = null;
-            backoffMs = 1000;
-            break;
-          } catch (RuntimeException e) {
-            error = "MLflow at " + target.trackingUri() + ": " + firstLine(e);
-            if (closing) {
-              queue.addFirst(w);
-              return;
-            }
-            Thread.sleep(backoffMs);
-            backoffMs = Math.min(MAX_BACKOFF.toMillis(), backoffMs * 2);
-          }
-        }
+        ensureRun();
+        w.apply(client, runId);
+        queue.pollFirst();
+        error = null;
+        backoffMs = 1000;
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
-        error = "MLflow at " + target.trackingUri() + ": " + firstLine(e);
+        error = "MLflow at " + target.trackingUri() + ": " + io.rela.trainer.FailureText.of(e);
+        if (closing) {
+          return;
+        }
         try {
           Thread.sleep(backoffMs);
         } catch (InterruptedException ie) {
@@ -220,18 +216,6 @@ public final class MlflowSink implements ProgressSink, Progress.Annotator {
     }
     runId = id;
     log.println("tracking: MLflow run " + id + " (experiment " + target.experiment() + ")");
-  }
-
-  private static String firstLine(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) {
-      t = t.getCause();
-    }
-    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    if (t.getCause() != null && t.getCause().getMessage() != null && !m.contains(t.getCause().getMessage())) {
-      m = m + ": " + t.getCause().getMessage();
-    }
-    return m.lines().findFirst().orElse(m);
   }
 
   /** Gives the queue up to the drain time; what is left is named in the log, and training is not held. */
