@@ -1,9 +1,5 @@
 package io.rela.api.contract;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -31,8 +27,8 @@ public final class PriorCacheKey {
 
   /** The key: 24 hex digits of SHA-256 over the three identities and the preprocessing version. */
   public static String of(String datasetIdentity, String priorIdentity, int inputSize) {
-    return sha256(("dataset=" + datasetIdentity + "\nprior=" + priorIdentity + "\ninputSize=" + inputSize
-        + "\npreprocessing=" + PREPROCESSING_VERSION).getBytes(StandardCharsets.UTF_8));
+    return Sha256.hex("dataset=" + datasetIdentity + "\nprior=" + priorIdentity + "\ninputSize=" + inputSize
+        + "\npreprocessing=" + PREPROCESSING_VERSION, Sha256.KEY_HEX);
   }
 
   /** The Random prior: the student's initial backbone (or an independently seeded one). */
@@ -51,11 +47,4 @@ public final class PriorCacheKey {
     return "job:" + (sourceJobUid == null ? "local" : sourceJobUid) + ":" + checkpointSha256;
   }
 
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

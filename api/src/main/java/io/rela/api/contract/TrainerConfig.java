@@ -14,15 +14,11 @@ import io.rela.api.spec.ReLATrainingJobSpec;
 public class TrainerConfig {
 
   public static final String CONFIG_MAP_KEY = "trainer-config.yaml";
-  /** Where pods mount the config ConfigMap. */
-  public static final String MOUNT_PATH = "/etc/rela";
   /** Environment variable with the pod's own trainer image (an MLflow parameter of the run). */
   public static final String IMAGE_ENV = "RELA_TRAINER_IMAGE";
-  /** Where the training and evaluation pods find the MLflow token (spec.tracking.mlflow.tokenSecretName, key {@value #MLFLOW_TOKEN_KEY}). */
-  public static final String MLFLOW_TOKEN_DIR = "/var/run/secrets/rela/mlflow";
+  /** The MLflow token's key in its Secret and its file under {@link Mounts#MLFLOW_TOKEN}. */
   public static final String MLFLOW_TOKEN_KEY = "token";
-  /** Where the evaluation pod finds the registry credentials (spec.export.pushSecretName, key {@value #REGISTRY_AUTH_KEY}). */
-  public static final String REGISTRY_AUTH_DIR = "/var/run/secrets/rela/registry";
+  /** The registry credentials' key in their Secret and their file under {@link Mounts#REGISTRY_AUTH}. */
   public static final String REGISTRY_AUTH_KEY = ".dockerconfigjson";
   /** The model image's base in the trainer image: a shell and /models, as KServe's modelcars need. */
   public static final String MODELCAR_BASE = "/opt/rela/modelcar-base.tar";

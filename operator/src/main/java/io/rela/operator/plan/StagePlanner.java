@@ -3,6 +3,7 @@ package io.rela.operator.plan;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.rela.api.ReLATrainingJob;
+import io.rela.api.contract.Mounts;
 import io.rela.api.contract.ProgressReport;
 import io.rela.api.contract.TrainerConfig;
 import io.rela.api.spec.PriorType;
@@ -97,7 +98,7 @@ public final class StagePlanner {
         priorClaim = WorkspaceClaim.name(source);
         priorJobUid = source.getMetadata().getUid();
         priorCheckpoint = source.getStatus().results.checkpoint
-            .replaceFirst("^" + TrainerConfigMap.WORKSPACE_MOUNT, TrainerConfigMap.PRIOR_JOB_MOUNT);
+            .replaceFirst("^" + Mounts.WORKSPACE, Mounts.PRIOR_JOB);
       } else if (!seen.trainingStarted()) {
         // once training runs its targets are built: a source deleted then no longer stops this job
         return d.done(new Observation(gen, Stage.Pending, source == null ? Reason.PRIOR_JOB_NOT_FOUND : Reason.PRIOR_JOB_NOT_READY,

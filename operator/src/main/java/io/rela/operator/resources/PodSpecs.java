@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.rela.api.ReLATrainingJob;
 import io.rela.api.contract.ExitCodes;
+import io.rela.api.contract.Mounts;
 import io.rela.api.contract.TrainerConfig;
 import io.rela.api.spec.ResourcesSpec;
 import java.util.ArrayList;
@@ -141,13 +142,13 @@ public final class PodSpecs {
     List<VolumeMount> m = new ArrayList<>();
     for (Volume vol : volumes) {
       String path = switch (vol.getName()) {
-        case "data" -> TrainerConfigMap.DATA_MOUNT;
-        case "workspace" -> TrainerConfigMap.WORKSPACE_MOUNT;
-        case "config" -> TrainerConfig.MOUNT_PATH;
-        case "prior-cache" -> TrainerConfigMap.PRIOR_CACHE_MOUNT;
-        case "prior-job" -> TrainerConfigMap.PRIOR_JOB_MOUNT;
-        case "mlflow-token" -> TrainerConfig.MLFLOW_TOKEN_DIR;
-        case "registry-auth" -> TrainerConfig.REGISTRY_AUTH_DIR;
+        case "data" -> Mounts.DATA;
+        case "workspace" -> Mounts.WORKSPACE;
+        case "config" -> Mounts.CONFIG;
+        case "prior-cache" -> Mounts.PRIOR_CACHE;
+        case "prior-job" -> Mounts.PRIOR_JOB;
+        case "mlflow-token" -> Mounts.MLFLOW_TOKEN;
+        case "registry-auth" -> Mounts.REGISTRY_AUTH;
         default -> "/tmp";
       };
       boolean readOnly = vol.getName().equals("data") || vol.getName().equals("config") || vol.getName().equals("prior-job")

@@ -3,11 +3,9 @@ package io.rela.operator.resources;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.rela.api.ReLATrainingJob;
+import io.rela.api.contract.Sha256;
 import io.rela.api.spec.ReLATrainingJobSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -49,8 +47,7 @@ public final class PriorCache {
     id.put("cifarStem", architectureMatters && s.model != null ? s.model.cifarStem : null);
     id.put("seed", architectureMatters && s.training != null ? s.training.seed : null);
     try {
-      byte[] b = JSON.writeValueAsString(id).getBytes(StandardCharsets.UTF_8);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b), 0, 12);
+      return Sha256.hex(JSON.writeValueAsString(id), Sha256.KEY_HEX);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -3,13 +3,14 @@ package io.rela.operator.resources;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.rela.api.contract.ExitCodes;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
 import io.rela.api.ReLATrainingJob;
+import io.rela.api.contract.ExitCodes;
+import io.rela.api.contract.Mounts;
 import io.rela.api.contract.TrainerConfig;
 import io.rela.operator.OperatorSettings;
 import java.util.ArrayList;
@@ -50,18 +51,11 @@ public final class StageJob {
     return new PodFailurePolicyBuilder()
         .addNewRule().withAction("FailJob")
         .withNewOnExitCodes().withContainerName("trainer").withOperator("In")
-        .withValues(EXIT_BAD_INPUT, EXIT_NON_FINITE_LOSS, EXIT_GPU_UNAVAILABLE, ExitCodes.MODEL_PUSH_FAILED).endOnExitCodes().endRule()
+        .withValues(ExitCodes.BAD_INPUT, ExitCodes.NON_FINITE_LOSS, ExitCodes.GPU_UNAVAILABLE, ExitCodes.MODEL_PUSH_FAILED).endOnExitCodes().endRule()
         .addNewRule().withAction("Ignore")
         .addNewOnPodCondition().withType("DisruptionTarget").withStatus("True").endOnPodCondition().endRule()
         .build();
   }
-
-  /** The trainer's exit code for bad input (a file or field it cannot use). */
-  public static final int EXIT_BAD_INPUT = ExitCodes.BAD_INPUT;
-  /** The trainer's exit code for a non-finite loss. */
-  public static final int EXIT_NON_FINITE_LOSS = ExitCodes.NON_FINITE_LOSS;
-  /** The trainer's exit code for GPUs it was given and cannot use. */
-  public static final int EXIT_GPU_UNAVAILABLE = ExitCodes.GPU_UNAVAILABLE;
 
   /** Annotation of a stage Job: the ReLATrainingJob's metadata.generation it was made from. */
   public static final String GENERATION = "rela.io/generation";
@@ -98,7 +92,7 @@ public final class StageJob {
       // the registry's credentials: only the pod that pushes the model image
       volumes.addAll(PodSpecs.registryAuth(job));
     }
-    List<String> args = new ArrayList<>(List.of(kind.command, "--config", TrainerConfig.MOUNT_PATH + "/" + TrainerConfig.CONFIG_MAP_KEY));
+    List<String> args = new ArrayList<>(List.of(kind.command, "--config", Mounts.CONFIG + "/" + TrainerConfig.CONFIG_MAP_KEY));
     int shards = spec.prior != null && spec.prior.shards != null ? spec.prior.shards : 1;
     boolean suspended = Boolean.TRUE.equals(spec.suspend) || Labels.queuedByKueue(job);
     // an embedding pod embeds its slice on one GPU (spread the pass with prior.shards);

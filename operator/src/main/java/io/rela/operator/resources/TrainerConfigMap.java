@@ -7,24 +7,19 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.rela.api.ReLATrainingJob;
+import io.rela.api.contract.Mounts;
+import io.rela.api.contract.Sha256;
 import io.rela.api.contract.TrainerConfig;
 import io.rela.api.spec.ReLATrainingJobSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Map;
 
-/** The trainer config rendered from the spec; every stage pod mounts it at /etc/rela. */
+/** The trainer config rendered from the spec; every stage pod mounts it at {@link Mounts#CONFIG}. */
 public final class TrainerConfigMap {
 
   /** Digest of the spec the config was rendered from (suspend excluded). */
   public static final String SPEC_HASH = "rela.io/spec-hash";
   /** A digest of the rendered config: the operator caches the ConfigMap without its data and compares this. */
   public static final String CONFIG_HASH = "rela.io/config-hash";
-  public static final String WORKSPACE_MOUNT = "/workspace";
-  public static final String PRIOR_CACHE_MOUNT = "/prior-cache";
-  public static final String PRIOR_JOB_MOUNT = "/prior-job";
-  public static final String DATA_MOUNT = "/data";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
@@ -45,9 +40,9 @@ public final class TrainerConfigMap {
     c.jobUid = job.getMetadata().getUid();
     c.workspaceClaim = WorkspaceClaim.name(job);
     c.spec = job.getSpec();
-    c.workspaceDir = WORKSPACE_MOUNT;
+    c.workspaceDir = Mounts.WORKSPACE;
     c.priorCacheDir = job.getSpec().prior != null && job.getSpec().prior.cacheClaimName != null
-        ? PRIOR_CACHE_MOUNT : WORKSPACE_MOUNT + "/prior-cache";
+        ? Mounts.PRIOR_CACHE : Mounts.priorCacheIn(java.nio.file.Path.of(Mounts.WORKSPACE)).toString();
     c.priorCheckpoint = priorCheckpoint;
     c.priorJobUid = priorJobUid;
     c.progressConfigMap = ProgressConfigMap.name(job);
@@ -62,7 +57,7 @@ public final class TrainerConfigMap {
           .withMetadata(Labels.metadata(job, name(job), Map.of()))
           .withData(Map.of(TrainerConfig.CONFIG_MAP_KEY, yaml))
           .build();
-      cm.getMetadata().setAnnotations(Map.of(SPEC_HASH, specHash(job.getSpec()), CONFIG_HASH, sha256Hex(yaml, 16)));
+      cm.getMetadata().setAnnotations(Map.of(SPEC_HASH, specHash(job.getSpec()), CONFIG_HASH, Sha256.hex(yaml, 16)));
       return cm;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
@@ -74,18 +69,10 @@ public final class TrainerConfigMap {
     try {
       Map<?, ?> tree = JSON.convertValue(spec, Map.class);
       tree.remove("suspend");
-      return sha256Hex(JSON.writeValueAsString(tree), 8);
+      return Sha256.hex(JSON.writeValueAsString(tree), 16);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** The first {@code bytes} bytes of the SHA-256 of {@code text}, in hex. */
-  private static String sha256Hex(String text, int bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), 0, bytes);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

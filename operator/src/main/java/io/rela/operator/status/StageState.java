@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
-import io.rela.operator.resources.StageJob;
+import io.rela.api.contract.ExitCodes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -63,9 +63,9 @@ public record StageState(Phase phase, String reason, String message, Duration re
         Integer exit = lastExitCode(pods);
         String reason = "DeadlineExceeded".equals(c.getReason()) ? Conditions.Reason.DEADLINE
             : podDetail.contains("OOMKilled") ? Conditions.Reason.OOM_KILLED
-            : Integer.valueOf(StageJob.EXIT_BAD_INPUT).equals(exit) ? Conditions.Reason.INVALID_INPUT
-            : Integer.valueOf(StageJob.EXIT_NON_FINITE_LOSS).equals(exit) ? Conditions.Reason.NON_FINITE_LOSS
-            : Integer.valueOf(StageJob.EXIT_GPU_UNAVAILABLE).equals(exit) ? Conditions.Reason.GPU_UNAVAILABLE
+            : Integer.valueOf(ExitCodes.BAD_INPUT).equals(exit) ? Conditions.Reason.INVALID_INPUT
+            : Integer.valueOf(ExitCodes.NON_FINITE_LOSS).equals(exit) ? Conditions.Reason.NON_FINITE_LOSS
+            : Integer.valueOf(ExitCodes.GPU_UNAVAILABLE).equals(exit) ? Conditions.Reason.GPU_UNAVAILABLE
             : Integer.valueOf(io.rela.api.contract.ExitCodes.MODEL_PUSH_FAILED).equals(exit) ? Conditions.Reason.MODEL_PUSH_FAILED
             : Conditions.Reason.STAGE_FAILED;
         String advice = Conditions.Reason.GPU_UNAVAILABLE.equals(reason) ? GPU_ADVICE : "";

@@ -2,6 +2,7 @@ package io.rela.trainer.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rela.api.contract.Sha256;
 import io.rela.trainer.AtomicFiles;
 import io.rela.trainer.BadInputException;
 import io.rela.trainer.config.JobSettings;
@@ -9,9 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -47,8 +45,8 @@ public record RunIdentity(String job, String uid, String specHash) {
     relevant.put("rela", s.rela());
     try {
       byte[] canonical = JSON.writeValueAsString(relevant).getBytes(StandardCharsets.UTF_8);
-      return new RunIdentity(s.name(), s.uid(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical)));
-    } catch (IOException | NoSuchAlgorithmException e) {
+      return new RunIdentity(s.name(), s.uid(), Sha256.hex(canonical));
+    } catch (IOException e) {
       throw new IllegalStateException("cannot hash the spec", e);
     }
   }

@@ -1,5 +1,6 @@
 package io.rela.trainer.cli;
 
+import io.rela.api.contract.Mounts;
 import io.rela.api.contract.TrainerConfig;
 import io.rela.trainer.config.JobFiles;
 import io.rela.trainer.config.JobSettings;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
 abstract class ConfigCommand implements Callable<Integer> {
 
   @Option(names = "--config", description = "Trainer config rendered by the operator. Default: ${DEFAULT-VALUE}.")
-  Path config = Path.of(TrainerConfig.MOUNT_PATH, TrainerConfig.CONFIG_MAP_KEY);
+  Path config = Path.of(Mounts.CONFIG, TrainerConfig.CONFIG_MAP_KEY);
 
   @Mixin
   CommonOptions common;
@@ -39,7 +40,7 @@ abstract class ConfigCommand implements Callable<Integer> {
     TrainerConfig cfg = JobFiles.readConfig(config);
     JobSettings s = JobSettings.from(cfg.jobName, cfg.jobUid, cfg.spec);
     Workspace ws = new Workspace(Path.of(cfg.workspaceDir),
-        Path.of(cfg.priorCacheDir != null ? cfg.priorCacheDir : cfg.workspaceDir + "/prior-cache"));
+        cfg.priorCacheDir != null ? Path.of(cfg.priorCacheDir) : Mounts.priorCacheIn(Path.of(cfg.workspaceDir)));
     Path priorCkpt = cfg.priorCheckpoint == null ? null : Path.of(cfg.priorCheckpoint);
     String where = cfg.workspaceClaim != null ? "workspace claim " + cfg.workspaceClaim + " (" + cfg.workspaceDir + ")"
         : "workspace " + cfg.workspaceDir;

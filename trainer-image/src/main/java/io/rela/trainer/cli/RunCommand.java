@@ -1,13 +1,14 @@
 package io.rela.trainer.cli;
 
+import io.rela.api.contract.Mounts;
 import io.rela.api.contract.ProgressReport;
 import io.rela.api.spec.PriorType;
+import io.rela.trainer.checkpoint.Checkpoint;
 import io.rela.trainer.config.JobFiles;
 import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.progress.Progress;
 import io.rela.trainer.progress.StepTraceSink;
 import io.rela.trainer.report.ReportWriter;
-import io.rela.trainer.checkpoint.Checkpoint;
 import io.rela.trainer.train.Stages;
 import io.rela.trainer.train.Training;
 import io.rela.trainer.train.Workspace;
@@ -54,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     JobSettings s = JobFiles.readJob(jobFile);
     Workspace ws = new Workspace(workspaceRoot.resolve(s.name()),
-        priorCache != null ? priorCache : workspaceRoot.resolve("prior-cache"));
+        priorCache != null ? priorCache : Mounts.priorCacheIn(workspaceRoot));
     Path priorCkpt = null;
     if (s.prior().type() == PriorType.Job) {
       Path dir = workspaceRoot.resolve(jobRefName(jobFile)).resolve("checkpoints");

@@ -1,8 +1,9 @@
 package io.rela.trainer.cli;
 
+import io.rela.api.contract.ExitCodes;
 import io.rela.trainer.BadInputException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code rela-trainer embed | train | eval | run}. */
 @Command(name = "rela-trainer", mixinStandardHelpOptions = true, version = "rela-trainer 0.1.0",
@@ -28,18 +29,18 @@ public final class TrainerCli {
       for (Throwable c = e; c != null; c = c.getCause()) {
         if (c instanceof BadInputException) {
           known = c;
-          code = BadInputException.EXIT_CODE;
+          code = ExitCodes.BAD_INPUT;
           break;
         }
         if (known == null && c instanceof io.rela.trainer.train.NonFiniteLossException) {
           known = c;
-          code = io.rela.trainer.train.NonFiniteLossException.EXIT_CODE;
+          code = ExitCodes.NON_FINITE_LOSS;
         } else if (known == null && c instanceof io.rela.trainer.runtime.GpuUnavailableException) {
           known = c;
-          code = io.rela.trainer.runtime.GpuUnavailableException.EXIT_CODE;
+          code = ExitCodes.GPU_UNAVAILABLE;
         } else if (known == null && c instanceof io.rela.trainer.export.ModelPushException) {
           known = c;
-          code = io.rela.trainer.export.ModelPushException.EXIT_CODE;
+          code = ExitCodes.MODEL_PUSH_FAILED;
         }
       }
       if (known != null) {

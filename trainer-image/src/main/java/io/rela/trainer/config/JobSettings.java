@@ -8,7 +8,10 @@ import io.rela.api.spec.ReLATrainingJobSpec;
 import io.rela.api.spec.Schedule;
 import io.rela.trainer.BadInputException;
 import io.rela.trainer.data.Datasets;
+import io.rela.trainer.data.Normalisation;
 import io.rela.trainer.model.Backbones;
+import io.rela.trainer.model.Networks;
+import io.rela.trainer.rela.SwitchRule;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -47,13 +50,34 @@ public record JobSettings(String name, Data data, Prior prior, Model model, Trai
   public record Rela(double dataRatio, Schedule schedule, double constantFraction, double rhoThreshold, double fastDecay,
       double slowDecay, Double fastWindowEpochs, Double slowWindowEpochs, Integer targetDim, boolean trainTransfer) {
 
-    /** The Adaptive rule's averages on a training set of {@code images} in batches of {@code batchSize}. */
-    public io.rela.trainer.rela.SwitchRule.Averages averages(long images, int batchSize) {
-      return fastWindowEpochs == null
-          ? new io.rela.trainer.rela.SwitchRule.Averages(rhoThreshold, fastDecay, slowDecay)
-          : io.rela.trainer.rela.SwitchRule.Averages.perFullDataEpoch(rhoThreshold, fastWindowEpochs, slowWindowEpochs,
-              images / batchSize);
-    }
+  }
+
+  /** The student's backbone at the dataset's channels and image size. */
+  public Networks.Architecture architecture() {
+    return new Networks.Architecture(model.backbone(), model.cifarStem(), data.channels(), data.imageSize());
+  }
+
+  /** The mean and standard deviation the student's inputs are normalised with. */
+  public Normalisation normalisation() {
+    return Datasets.normalisation(data.format(), data.channels());
+  }
+
+  /** Steps in an epoch of the subset: floor(N r) images of {@code images}, in whole batches. */
+  public long stepsPerEpoch(long images) {
+    return (long) Math.floor(images * rela.dataRatio()) / training.batchSize();
+  }
+
+  /** Steps in an epoch of all {@code images}: the unit of the Adaptive rule's windows. */
+  public long fullDataStepsPerEpoch(long images) {
+    return images / training.batchSize();
+  }
+
+  /** The Adaptive rule's averages on a training set of {@code images}: the reference decays, or the windows. */
+  public SwitchRule.Averages switchAverages(long images) {
+    return rela.fastWindowEpochs() == null
+        ? new SwitchRule.Averages(rela.rhoThreshold(), rela.fastDecay(), rela.slowDecay())
+        : SwitchRule.Averages.perFullDataEpoch(rela.rhoThreshold(), rela.fastWindowEpochs(), rela.slowWindowEpochs(),
+            fullDataStepsPerEpoch(images));
   }
 
   public static JobSettings from(String name, ReLATrainingJobSpec s) {

@@ -1,12 +1,11 @@
 package io.rela.trainer.data;
 
+import io.rela.api.contract.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -19,11 +18,11 @@ final class ContentDigest {
 
   /** SHA-256 (24 hex digits) of the given byte arrays in order. */
   static String of(byte[]... parts) {
-    MessageDigest sha = sha256();
+    MessageDigest sha = Sha256.digest();
     for (byte[] p : parts) {
       sha.update(p);
     }
-    return HexFormat.of().formatHex(sha.digest(), 0, 12);
+    return Sha256.hex(sha, Sha256.KEY_HEX);
   }
 
   /**
@@ -33,20 +32,12 @@ final class ContentDigest {
    * the file system's clock goes unnoticed; change the folder or the file name then.
    */
   static String ofFiles(Path root, List<Path> files) throws IOException {
-    MessageDigest sha = sha256();
+    MessageDigest sha = Sha256.digest();
     for (Path f : files) {
       // the modification time at the file system's full resolution (nanoseconds on ext4/xfs)
       sha.update((root.relativize(f) + "\t" + Files.size(f) + "\t" + Files.getLastModifiedTime(f) + "\n")
           .getBytes(StandardCharsets.UTF_8));
     }
-    return HexFormat.of().formatHex(sha.digest(), 0, 12);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(sha, Sha256.KEY_HEX);
   }
 }

@@ -31,13 +31,13 @@ public final class Datasets {
   }
 
   /** Per-channel mean and std the student normalises with. */
-  public static float[][] normalisation(DatasetFormat format, int channels) {
+  public static Normalisation normalisation(DatasetFormat format, int channels) {
     if (format == DatasetFormat.FashionMNIST && channels == 1) {
-      return new float[][] {{0.2860f}, {0.3530f}};
+      return new Normalisation(new float[] {0.2860f}, new float[] {0.3530f});
     }
     if (channels == 1) {
-      return new float[][] {{0.449f}, {0.226f}};
+      return new Normalisation(new float[] {0.449f}, new float[] {0.226f});
     }
-    return new float[][] {{0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}};
+    return new Normalisation(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
   }
 }

@@ -13,6 +13,7 @@ import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
+import io.rela.api.contract.Mounts;
 import io.rela.api.contract.ProgressReport;
 import io.rela.api.contract.TrainerConfig;
 import io.rela.trainer.BadInputException;
@@ -122,7 +123,7 @@ public final class ModelImage {
 
   /** The registry credentials: the Secret mounted into the evaluation pod, else (local runs) DOCKER_CONFIG or ~/.docker. */
   public static Path dockerConfig() {
-    Path mounted = Path.of(TrainerConfig.REGISTRY_AUTH_DIR, TrainerConfig.REGISTRY_AUTH_KEY);
+    Path mounted = Path.of(Mounts.REGISTRY_AUTH, TrainerConfig.REGISTRY_AUTH_KEY);
     if (Files.isRegularFile(mounted)) {
       return mounted;
     }

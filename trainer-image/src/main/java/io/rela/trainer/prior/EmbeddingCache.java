@@ -2,11 +2,11 @@ package io.rela.trainer.prior;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rela.api.contract.PriorCacheKey;
+import io.rela.api.contract.Sha256;
 import io.rela.trainer.AtomicFiles;
 import io.rela.trainer.BadInputException;
 import io.rela.trainer.rela.RowBlocks;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -14,9 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -64,22 +61,15 @@ public final class EmbeddingCache {
 
   /** SHA-256 of a file's bytes (prior weights), for identities: the first 24 hex digits of {@link #sha256}. */
   public static String digest(Path file) {
-    return sha256(file).substring(0, 24);
+    return sha256(file).substring(0, Sha256.KEY_HEX);
   }
 
   /** SHA-256 of a file's bytes, 64 hex digits. */
   public static String sha256(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        sha.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(sha.digest());
+    try {
+      return Sha256.ofFile(file);
     } catch (IOException e) {
       throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")", e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -98,12 +88,7 @@ public final class EmbeddingCache {
 
   /** What ties a shard to its key, slot and row count. */
   static byte[] binding(String key, int shard, int shards, long rows) {
-    try {
-      return MessageDigest.getInstance("SHA-256")
-          .digest((key + "\n" + shard + "/" + shards + "\n" + rows).getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.digest().digest((key + "\n" + shard + "/" + shards + "\n" + rows).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The binding shard {@code shard} of {@code shards} must carry for a dataset of {@code n} samples. */

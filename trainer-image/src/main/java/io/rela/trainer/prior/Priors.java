@@ -4,11 +4,12 @@ import ai.djl.ndarray.NDManager;
 import io.rela.api.contract.PriorCacheKey;
 import io.rela.api.spec.RandomPriorInit;
 import io.rela.trainer.BadInputException;
+import io.rela.trainer.checkpoint.Checkpoint;
 import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.data.Datasets;
+import io.rela.trainer.data.Normalisation;
 import io.rela.trainer.data.Preprocess;
 import io.rela.trainer.model.Networks;
-import io.rela.trainer.checkpoint.Checkpoint;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -34,9 +35,9 @@ public final class Priors {
 
   /** {@code priorJobUid}: the UID of the job a Job prior's checkpoint must come from (null: not checked). */
   public static PriorModel open(JobSettings s, NDManager manager, Path priorCheckpoint, String priorJobUid) {
-    float[][] norm = Datasets.normalisation(s.data().format(), s.data().channels());
-    Preprocess studentLike = new Preprocess(s.prior().inputSize(), s.data().channels(), norm[0], norm[1]);
-    Networks.Architecture arch = new Networks.Architecture(s.model().backbone(), s.model().cifarStem(), s.data().channels(), s.data().imageSize());
+    Normalisation norm = s.normalisation();
+    Preprocess studentLike = new Preprocess(s.prior().inputSize(), s.data().channels(), norm.mean(), norm.std());
+    Networks.Architecture arch = s.architecture();
     return switch (s.prior().type()) {
       case Random -> s.prior().randomInit() == RandomPriorInit.Student
           ? BackbonePrior.studentInit(manager, arch, s.training().seed(), studentLike)
@@ -46,7 +47,7 @@ public final class Priors {
         Checkpoint.Loaded c = Checkpoint.read(f).orElseThrow(() ->
             new BadInputException("spec.prior.jobRef: " + f + " is not a valid checkpoint (partial or corrupt)"));
         requireWrittenBy(c.meta, f, priorJobUid);
-        yield BackbonePrior.fromCheckpoint(manager, c, jobPriorPreprocess(c.meta, s, norm));
+        yield BackbonePrior.fromCheckpoint(manager, c, jobPriorPreprocess(c.meta, s));
       }
       case TorchScript -> {
         verifiedDigest(s);
@@ -62,7 +63,7 @@ public final class Priors {
    * dataset's normalisation, recorded in its checkpoint. Checkpoints from before that was
    * recorded fall back to this dataset's statistics for the prior's channel count.
    */
-  static Preprocess jobPriorPreprocess(Checkpoint.Meta meta, JobSettings s, float[][] thisDataset) {
+  static Preprocess jobPriorPreprocess(Checkpoint.Meta meta, JobSettings s) {
     int c = meta.channels();
     if (c != 1 && c != 3) {
       throw new BadInputException("spec.prior.jobRef: the referenced backbone takes " + c
@@ -71,9 +72,9 @@ public final class Priors {
     float[] mean = meta.mean();
     float[] std = meta.std();
     if (mean == null || std == null || mean.length != c || std.length != c) {
-      float[][] fallback = Datasets.normalisation(s.data().format(), c);
-      mean = fallback[0];
-      std = fallback[1];
+      Normalisation fallback = Datasets.normalisation(s.data().format(), c);
+      mean = fallback.mean();
+      std = fallback.std();
     }
     return new Preprocess(s.prior().inputSize(), c, mean, std);
   }

@@ -2,6 +2,7 @@ package io.rela.trainer.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rela.api.contract.Mounts;
 import io.rela.api.contract.TrainerConfig;
 import io.rela.trainer.checkpoint.RunIdentity;
 import io.rela.trainer.config.JobSettings;
@@ -56,7 +57,7 @@ public final class Tracking {
 
   /** The bearer token: the mounted Secret's key, else MLFLOW_TRACKING_TOKEN, else none. */
   static String token() {
-    Path file = Path.of(TrainerConfig.MLFLOW_TOKEN_DIR, TrainerConfig.MLFLOW_TOKEN_KEY);
+    Path file = Path.of(Mounts.MLFLOW_TOKEN, TrainerConfig.MLFLOW_TOKEN_KEY);
     try {
       if (Files.isRegularFile(file)) {
         String t = Files.readString(file, StandardCharsets.UTF_8).strip();

@@ -12,6 +12,7 @@ import io.rela.trainer.config.EvalSettings;
 import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.data.Datasets;
 import io.rela.trainer.data.ImageDataset;
+import io.rela.trainer.data.Normalisation;
 import io.rela.trainer.data.Preprocess;
 import io.rela.trainer.data.Split;
 import io.rela.trainer.eval.Evaluation;
@@ -226,15 +227,14 @@ public final class Stages implements AutoCloseable {
     ImageDataset probeTrain = e.maxSamples() == null ? trainData() : split(s.data().trainPath(), Split.TRAIN, e.maxSamples());
     ImageDataset test = split(s.data().evalPath(), Split.TEST, e.maxSamples());
     evalData = test;
-    float[][] norm = Datasets.normalisation(s.data().format(), s.data().channels());
-    Preprocess pre = Preprocess.evaluation(s.data().format(), s.data().imageSize(), s.data().channels(), norm[0], norm[1]);
-    Networks.Architecture arch = new Networks.Architecture(s.model().backbone(), s.model().cifarStem(), s.data().channels(),
-        s.data().imageSize());
+    Normalisation norm = s.normalisation();
+    Preprocess pre = Preprocess.evaluation(s.data().format(), s.data().imageSize(), s.data().channels(), norm.mean(), norm.std());
+    Networks.Architecture arch = s.architecture();
     long t0 = System.nanoTime();
     Evaluation.Scores[] scores = new Evaluation(e, probeTrain, test, pre, s.model().featureDim(), s.training().seed())
         .trainedAndUntrained(manager, arch, ckpt, e.randomBaseline(), trained ->
             r.backboneExport = BackboneExport.write(ws.exportDir(), trained, arch,
-                new BackboneExport.Input(s.data().imageSize(), norm[0], norm[1]), java.util.Map.of("job", s.name(),
+                new BackboneExport.Input(s.data().imageSize(), norm.mean(), norm.std()), java.util.Map.of("job", s.name(),
                     "checkpoint", ckpt.file.getFileName().toString(), "epochs", ckpt.meta.epochsDone(),
                     "samplesSeen", ckpt.meta.samplesSeen())).toString());
     r.linearProbeAccuracy = scores[0].probe().accuracy();

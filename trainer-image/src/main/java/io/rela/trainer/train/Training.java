@@ -10,8 +10,8 @@ import io.rela.trainer.checkpoint.RunIdentity;
 import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.data.Batch;
 import io.rela.trainer.data.BatchLoader;
-import io.rela.trainer.data.Datasets;
 import io.rela.trainer.data.ImageDataset;
+import io.rela.trainer.data.Normalisation;
 import io.rela.trainer.model.Networks;
 import io.rela.trainer.optim.AdamW;
 import io.rela.trainer.progress.Progress;
@@ -69,14 +69,14 @@ public final class Training {
   }
 
   public Outcome run(NDManager manager) throws IOException {
-    Networks.Architecture arch = new Networks.Architecture(s.model().backbone(), s.model().cifarStem(), s.data().channels(), s.data().imageSize());
-    float[][] norm = Datasets.normalisation(s.data().format(), s.data().channels());
-    long stepsPerEpoch = (long) Math.floor(data.size() * s.rela().dataRatio()) / s.training().batchSize();
-    SwitchRule.Averages averages = s.rela().averages(data.size(), s.training().batchSize());
+    Networks.Architecture arch = s.architecture();
+    Normalisation norm = s.normalisation();
+    long stepsPerEpoch = s.stepsPerEpoch(data.size());
+    SwitchRule.Averages averages = s.switchAverages(data.size());
     if (s.rela().schedule() == io.rela.api.spec.Schedule.Adaptive) {
       log.accept(String.format(java.util.Locale.ROOT, "Adaptive rule: fastDecay %.6f, slowDecay %.6f (%d steps per epoch;"
           + " window unit: a full-data epoch, %d steps)", averages.fastDecay(), averages.slowDecay(), stepsPerEpoch,
-          data.size() / s.training().batchSize()));
+          s.fullDataStepsPerEpoch(data.size())));
     }
     SwitchRule rule = new SwitchRule(s.rela().schedule(), averages, s.rela().constantFraction(), s.training().epochs());
     List<ProgressReport> history = new ArrayList<>();
@@ -108,9 +108,9 @@ public final class Training {
       }
       ReLAPhase rela = learner.rela;
       ByolPhase byol = learner.byol;
-      Augmentation relaView = new Augmentation(AugmentationParams.rela(), s.data().imageSize(), norm[0], norm[1]);
-      Augmentation byol1 = new Augmentation(AugmentationParams.byol(1, s.data().imageSize()), s.data().imageSize(), norm[0], norm[1]);
-      Augmentation byol2 = new Augmentation(AugmentationParams.byol(2, s.data().imageSize()), s.data().imageSize(), norm[0], norm[1]);
+      Augmentation relaView = new Augmentation(AugmentationParams.rela(), s.data().imageSize(), norm.mean(), norm.std());
+      Augmentation byol1 = new Augmentation(AugmentationParams.byol(1, s.data().imageSize()), s.data().imageSize(), norm.mean(), norm.std());
+      Augmentation byol2 = new Augmentation(AugmentationParams.byol(2, s.data().imageSize()), s.data().imageSize(), norm.mean(), norm.std());
       SubsetSampler sampler = new SubsetSampler(data.size(), s.rela().dataRatio(), s.training().seed());
       long started = System.nanoTime();
       long samplesAtStart = samplesSeen;
@@ -158,7 +158,7 @@ public final class Training {
         boolean last = epoch + 1 == s.training().epochs();
         if (last || (epoch + 1) % s.training().checkpointEvery() == 0) {
           Checkpoint.Meta meta = new Checkpoint.Meta(epoch + 1, step, samplesSeen, s.training().seed(), s.model().backbone().name(),
-              s.model().cifarStem(), s.data().channels(), s.data().imageSize(), rule.state(), norm[0], norm[1], me);
+              s.model().cifarStem(), s.data().channels(), s.data().imageSize(), rule.state(), norm.mean(), norm.std(), me);
           lastCheckpoint = Checkpoint.save(checkpointDir, meta, nets, optimizer, 2);
           end.checkpoint = lastCheckpoint.toString();
         }
@@ -188,7 +188,7 @@ public final class Training {
     double seconds = (System.nanoTime() - started) / 1e9;
     double rate = seconds > 0 ? (samplesSeen - samplesAtStart) / seconds : 0;
     r.samplesPerSecond = rate;
-    long perEpoch = (long) Math.floor(data.size() * s.rela().dataRatio()) / s.training().batchSize() * s.training().batchSize();
+    long perEpoch = s.stepsPerEpoch(data.size()) * s.training().batchSize();
     long remaining = (long) s.training().epochs() * perEpoch - samplesSeen;
     r.etaSeconds = rate > 0 ? (long) (Math.max(0, remaining) / rate) : null;
     r.epochEnd = epochEnd;

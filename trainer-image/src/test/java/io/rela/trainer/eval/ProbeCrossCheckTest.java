@@ -41,8 +41,8 @@ class ProbeCrossCheckTest {
     try (NDManager m = NDManager.newBaseManager()) {
       Networks.Architecture arch = new Networks.Architecture(Backbone.CONVNET4, true, 1, 28);
       var backbone = Networks.initialBackbone(m, arch, 0);
-      float[][] norm = Datasets.normalisation(DatasetFormat.FashionMNIST, 1);
-      Preprocess pre = new Preprocess(28, 1, norm[0], norm[1]);
+      var norm = Datasets.normalisation(DatasetFormat.FashionMNIST, 1);
+      Preprocess pre = new Preprocess(28, 1, norm.mean(), norm.std());
       ImageDataset tr = Datasets.open(DatasetFormat.FashionMNIST, TestFiles.FASHION_MNIST, Split.TRAIN, 28, 1, false).limit(nTrain);
       ImageDataset te = Datasets.open(DatasetFormat.FashionMNIST, TestFiles.FASHION_MNIST, Split.TEST, 28, 1, false).limit(nTest);
       train = Features.of(m, backbone, tr, pre, arch.featureDim());

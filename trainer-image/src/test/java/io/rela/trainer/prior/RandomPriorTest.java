@@ -69,17 +69,17 @@ class RandomPriorTest {
     float[] std = {0.2f, 0.25f, 0.3f};
     // an RGB source (say CIFAR-10) used on grey Fashion-MNIST: three channels, the source's statistics
     Preprocess p = Priors.jobPriorPreprocess(new Checkpoint.Meta(1, 1, 1, 0, "RESNET18", true, 3, 32, st, mean, std, null),
-        here, new float[][] {{0.286f}, {0.353f}});
+        here);
     assertThat(p.channels()).isEqualTo(3);
     assertThat(p.mean()).containsExactly(mean);
     assertThat(p.std()).containsExactly(std);
     assertThat(p.size()).isEqualTo(here.prior().inputSize());
     // a checkpoint from before the statistics were recorded: the dataset's, for the prior's channels
     Preprocess old = Priors.jobPriorPreprocess(new Checkpoint.Meta(1, 1, 1, 0, "RESNET18", true, 3, 32, st, null, null, null),
-        here, new float[][] {{0.286f}, {0.353f}});
+        here);
     assertThat(old.mean()).hasSize(3);
     assertThatThrownBy(() -> Priors.jobPriorPreprocess(new Checkpoint.Meta(1, 1, 1, 0, "RESNET18", true, 4, 32, st, null, null, null),
-        here, new float[][] {{0.286f}, {0.353f}}))
+        here))
         .isInstanceOf(BadInputException.class).hasMessageContaining("spec.prior.jobRef").hasMessageContaining("4 input channels");
   }
 

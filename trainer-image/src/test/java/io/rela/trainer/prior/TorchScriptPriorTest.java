@@ -76,7 +76,7 @@ class TorchScriptPriorTest {
     PyTorch.ok("torchscript_prior.py", "nan", model.toString());
     io.rela.trainer.cli.Cli.Result r = io.rela.trainer.cli.Cli.run("run", job("diverges", model, 128).toString(),
         "--workspace-root", dir.resolve("ws").toString(), "--quiet");
-    assertThat(r.exitCode()).isEqualTo(io.rela.trainer.train.NonFiniteLossException.EXIT_CODE);
+    assertThat(r.exitCode()).isEqualTo(io.rela.api.contract.ExitCodes.NON_FINITE_LOSS);
     assertThat(r.err()).contains("non-finite loss (NaN)").contains("ReLA phase at epoch 1").contains("learningRate");
     assertThat(dir.resolve("ws/diverges/checkpoints")).doesNotExist();
   }

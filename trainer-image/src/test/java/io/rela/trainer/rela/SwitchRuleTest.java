@@ -74,10 +74,12 @@ class SwitchRuleTest {
     long[] at = new long[3];
     double[] ratios = {1.0, 0.5, 0.1};
     for (int i = 0; i < ratios.length; i++) {
-      io.rela.trainer.config.JobSettings.Rela rela = new io.rela.trainer.config.JobSettings.Rela(ratios[i], Schedule.Adaptive, 0,
+      var rela = new io.rela.trainer.config.JobSettings.Rela(ratios[i], Schedule.Adaptive, 0,
           0.995, 0.999, 0.99, 1.0, 0.1, null, false);
-      long stepsPerEpoch = (long) Math.floor(images * ratios[i]) / batch;
-      SwitchRule r = new SwitchRule(Schedule.Adaptive, rela.averages(images, batch), 0, 1000);
+      var training = new io.rela.trainer.config.JobSettings.Training(1000, batch, 1e-3, 0, 0.99, 0, 1, false, 0, null);
+      var s = new io.rela.trainer.config.JobSettings("t", null, null, null, training, rela, null, null, 0, null, null);
+      long stepsPerEpoch = s.stepsPerEpoch(images);
+      SwitchRule r = new SwitchRule(Schedule.Adaptive, s.switchAverages(images), 0, 1000);
       long step = 0;
       while (r.inReLA() && step < 100_000) {
         // an exponential fall toward a floor, per step, the same curve at every ratio
