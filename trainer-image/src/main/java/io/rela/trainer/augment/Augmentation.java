@@ -1,5 +1,7 @@
 package io.rela.trainer.augment;
 
+import io.rela.trainer.image.Pixels;
+import io.rela.trainer.image.Resize;
 import java.util.SplittableRandom;
 
 /**
@@ -28,7 +30,7 @@ public final class Augmentation {
   public void apply(float[] src, int c, int h, int w, SplittableRandom rnd, float[] dst, int offset) {
     float[] img = new float[c * outSize * outSize];
     double[] box = cropBox(h, w, rnd);
-    ImageOps.resizedCrop(src, c, h, w, box[0], box[1], box[2], box[3], outSize, img);
+    Resize.resizedCrop(src, c, h, w, box[0], box[1], box[2], box[3], outSize, img);
     int plane = outSize * outSize;
     if (rnd.nextDouble() < p.flipP()) {
       ImageOps.flipHorizontal(img, c, outSize);
@@ -45,7 +47,7 @@ public final class Augmentation {
     if (p.solarizeP() > 0 && rnd.nextDouble() < p.solarizeP()) {
       ImageOps.solarize(img, c * plane, 0.5f);
     }
-    ImageOps.normalize(img, c, plane, mean, std, dst, offset);
+    Pixels.normalize(img, c, plane, mean, std, dst, offset);
   }
 
   /** torchvision's RandomResizedCrop box: (y, x, height, width). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.rela.api.contract.Sha256;
 import io.rela.trainer.AtomicFiles;
 import io.rela.trainer.BadInputException;
+import io.rela.trainer.Workspace;
 import io.rela.trainer.config.JobSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +91,7 @@ public record RunIdentity(String job, String uid, String specHash) {
       } catch (IOException e) {
         found = new RunIdentity("unreadable " + FILE, null, null);
       }
-    } else if (Checkpoint.list(root.resolve("checkpoints")).isEmpty()) {
+    } else if (Checkpoint.list(root.resolve(Workspace.CHECKPOINTS)).isEmpty()) {
       Files.createDirectories(root);
       AtomicFiles.write(file, JSON.writeValueAsBytes(this));
       return;
@@ -107,8 +108,7 @@ public record RunIdentity(String job, String uid, String specHash) {
     }
     Path aside = root.resolve("previous-run-" + java.time.Instant.now().toString().replace(':', '-'));
     Files.createDirectories(aside);
-    for (String name : new String[] {"checkpoints", "export", "report", "train-result.json", "progress.jsonl",
-        io.rela.trainer.tracking.MlflowRunFile.FILE, FILE}) {
+    for (String name : java.util.stream.Stream.concat(Workspace.RUN_FILES.stream(), java.util.stream.Stream.of(FILE)).toList()) {
       if (Files.exists(root.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         Files.move(root.resolve(name), aside.resolve(name));
       }

@@ -1,11 +1,11 @@
 package io.rela.trainer.cli;
 
+import io.rela.trainer.Workspace;
 import io.rela.trainer.progress.ConsoleSink;
 import io.rela.trainer.progress.JsonLinesSink;
 import io.rela.trainer.progress.Progress;
 import io.rela.trainer.progress.ProgressSink;
 import io.rela.trainer.progress.PrometheusSink;
-import io.rela.trainer.train.Workspace;
 import picocli.CommandLine.Option;
 
 /** Options every command takes: where progress goes. */

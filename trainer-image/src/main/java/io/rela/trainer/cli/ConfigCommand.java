@@ -2,12 +2,12 @@ package io.rela.trainer.cli;
 
 import io.rela.api.contract.Mounts;
 import io.rela.api.contract.TrainerConfig;
+import io.rela.trainer.Workspace;
 import io.rela.trainer.config.JobFiles;
 import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.progress.Progress;
 import io.rela.trainer.progress.ProgressSink;
 import io.rela.trainer.train.Stages;
-import io.rela.trainer.train.Workspace;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;

@@ -2,6 +2,10 @@ package io.rela.trainer.cli;
 
 import io.rela.api.contract.ExitCodes;
 import io.rela.trainer.BadInputException;
+import io.rela.trainer.cli.bench.BenchCommand;
+import io.rela.trainer.cli.bench.GpuBenchCommand;
+import io.rela.trainer.cli.bench.LoaderBenchCommand;
+import io.rela.trainer.cli.bench.TargetsBenchCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 

@@ -1,7 +1,8 @@
 package io.rela.trainer.data;
 
 import io.rela.trainer.BadInputException;
-import io.rela.trainer.augment.ImageOps;
+import io.rela.trainer.image.Pixels;
+import io.rela.trainer.image.Resize;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -140,7 +141,7 @@ public final class ImageFolderDataset implements ImageDataset {
   @Override
   public void readImage(int index, float[] dst) {
     Image img = read(index);
-    ImageOps.resizeShorterAndCenterCrop(img.chw(), channels, img.h(), img.w(), size, dst);
+    Resize.resizeShorterAndCenterCrop(img.chw(), channels, img.h(), img.w(), size, dst);
   }
 
   /**
@@ -171,7 +172,7 @@ public final class ImageFolderDataset implements ImageDataset {
     if (bytes != null && turbo != null && (name.endsWith(".jpg") || name.endsWith(".jpeg"))) {
       TurboJpeg.Rgb rgb = turbo.decode(bytes);
       if (rgb != null) {
-        return new Image(ImageOps.fromRgbBytes(rgb.pixels(), rgb.h(), rgb.w(), channels), channels, rgb.h(), rgb.w());
+        return new Image(Pixels.fromRgbBytes(rgb.pixels(), rgb.h(), rgb.w(), channels), channels, rgb.h(), rgb.w());
       }
     }
     BufferedImage img = null;
@@ -192,6 +193,6 @@ public final class ImageFolderDataset implements ImageDataset {
       }
       throw new BadInputException(f + ": cannot decode the image (not a readable JPEG/PNG); pass --skip-unreadable-images to skip such files");
     }
-    return new Image(ImageOps.fromRgb(img, channels), channels, img.getHeight(), img.getWidth());
+    return new Image(Pixels.fromRgb(img, channels), channels, img.getHeight(), img.getWidth());
   }
 }

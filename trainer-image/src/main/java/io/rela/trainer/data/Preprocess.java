@@ -1,6 +1,7 @@
 package io.rela.trainer.data;
 
-import io.rela.trainer.augment.ImageOps;
+import io.rela.trainer.image.Pixels;
+import io.rela.trainer.image.Resize;
 
 /**
  * The deterministic preprocessing of the prior pass and the evaluation, from the decoded
@@ -39,7 +40,7 @@ public record Preprocess(int size, int channels, float[] mean, float[] std, int 
     ImageDataset.Image img = data.read(index);
     int c = img.c();
     float[] cropped = new float[c * size * size];
-    ImageOps.resizeShorterAndCenterCrop(img.chw(), c, img.h(), img.w(), resize, size, cropped);
+    Resize.resizeShorterAndCenterCrop(img.chw(), c, img.h(), img.w(), resize, size, cropped);
     int plane = size * size;
     float[] adapted = cropped;
     if (c == 1 && channels == 3) {
@@ -53,7 +54,7 @@ public record Preprocess(int size, int channels, float[] mean, float[] std, int 
         adapted[i] = 0.299f * cropped[i] + 0.587f * cropped[plane + i] + 0.114f * cropped[2 * plane + i];
       }
     }
-    ImageOps.normalize(adapted, channels, plane, mean, std, dst, offset);
+    Pixels.normalize(adapted, channels, plane, mean, std, dst, offset);
   }
 
   /** Preprocesses samples [from, from + n) into one N x C x S x S buffer. */

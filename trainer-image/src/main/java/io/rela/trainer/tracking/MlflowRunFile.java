@@ -2,6 +2,7 @@ package io.rela.trainer.tracking;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rela.trainer.AtomicFiles;
+import io.rela.trainer.Workspace;
 import io.rela.trainer.checkpoint.RunIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ import java.util.Objects;
  */
 public record MlflowRunFile(String trackingUri, String experiment, String experimentId, String runId, RunIdentity run) {
 
-  public static final String FILE = "mlflow-run.json";
+  public static final String FILE = Workspace.MLFLOW_RUN;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The run recorded in workspace {@code root} for this identity, server and experiment, or null. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rela.api.contract.ProgressReport;
 import io.rela.trainer.BadInputException;
+import io.rela.trainer.Workspace;
 import io.rela.trainer.checkpoint.Checkpoint;
 import io.rela.trainer.checkpoint.RunIdentity;
 import io.rela.trainer.config.EvalSettings;

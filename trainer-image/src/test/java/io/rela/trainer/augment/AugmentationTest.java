@@ -3,6 +3,8 @@ package io.rela.trainer.augment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.rela.trainer.image.Pixels;
+import io.rela.trainer.image.Resize;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +43,7 @@ class AugmentationTest {
   void identityCropResamplesExactly() {
     float[] img = {0, 1, 2, 3};
     float[] out = new float[4];
-    ImageOps.resizedCrop(img, 1, 2, 2, 0, 0, 2, 2, 2, out);
+    Resize.resizedCrop(img, 1, 2, 2, 0, 0, 2, 2, 2, out);
     assertThat(out).containsExactly(0, 1, 2, 3);
     ImageOps.flipHorizontal(out, 1, 2);
     assertThat(out).containsExactly(1, 0, 3, 2);
@@ -53,7 +55,7 @@ class AugmentationTest {
     ImageOps.solarize(img, 2, 0.5f);
     assertThat(img[1]).isCloseTo(0.2f, within(1e-6f));
     float[] dst = new float[2];
-    ImageOps.normalize(new float[] {0.2860f, 0.6390f}, 1, 2, new float[] {0.2860f}, new float[] {0.3530f}, dst, 0);
+    Pixels.normalize(new float[] {0.2860f, 0.6390f}, 1, 2, new float[] {0.2860f}, new float[] {0.3530f}, dst, 0);
     assertThat(dst[0]).isCloseTo(0f, within(1e-6f));
     assertThat(dst[1]).isCloseTo(1f, within(1e-5f));
   }
@@ -76,7 +78,7 @@ class AugmentationTest {
         img.setRGB(x, y, r.nextInt(0x1000000));
       }
     }
-    float[] fast = ImageOps.fromRgb(img, 3);
+    float[] fast = Pixels.fromRgb(img, 3);
     for (int y = 0; y < 5; y++) {
       for (int x = 0; x < 7; x++) {
         int rgb = img.getRGB(x, y);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rela.trainer.Npy;
 import io.rela.trainer.PyTorch;
+import io.rela.trainer.image.Resize;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +35,7 @@ class ResizeAgainstPyTorchTest {
       img[i] = (float) r.nextDouble();
     }
     float[] mine = new float[c * out * out];
-    ImageOps.resizedCrop(img, c, h, w, top, left, ch, cw, out, mine);
+    Resize.resizedCrop(img, c, h, w, top, left, ch, cw, out, mine);
     Npy.write(dir.resolve("img.npy"), img, c, h, w);
     PyTorch.ok("resize_check.py", dir.resolve("img.npy").toString(), String.valueOf(top), String.valueOf(left),
         String.valueOf(ch), String.valueOf(cw), String.valueOf(out), dir.resolve("out.npy").toString());
@@ -58,7 +59,7 @@ class ResizeAgainstPyTorchTest {
       img[i] = (float) r.nextDouble();
     }
     float[] mine = new float[c * 224 * 224];
-    ImageOps.resizeShorterAndCenterCrop(img, c, h, w, 256, 224, mine);
+    Resize.resizeShorterAndCenterCrop(img, c, h, w, 256, 224, mine);
     Npy.write(dir.resolve("img.npy"), img, c, h, w);
     PyTorch.ok("resize_check.py", dir.resolve("img.npy").toString(), "resize-crop", "256", "224", dir.resolve("out.npy").toString());
     float[] theirs = Npy.read(dir.resolve("out.npy"));

@@ -1,4 +1,4 @@
-package io.rela.trainer.cli;
+package io.rela.trainer.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench-loader", mixinStandardHelpOptions = true,
     description = "Images/s of JPEG decode + augmentation at 224 px (and --generate the test images).")
-final class LoaderBenchCommand implements Callable<Integer> {
+public final class LoaderBenchCommand implements Callable<Integer> {
 
   @Option(names = "--dir", required = true, description = "ImageFolder of JPEGs (written by --generate).")
   Path dir;

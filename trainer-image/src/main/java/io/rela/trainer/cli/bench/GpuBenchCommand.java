@@ -1,4 +1,4 @@
-package io.rela.trainer.cli;
+package io.rela.trainer.cli.bench;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench-gpu", mixinStandardHelpOptions = true,
     description = "Step and embedding-pass throughput on synthetic data (GPU when there is one), for the PyTorch comparison.")
-final class GpuBenchCommand implements Callable<Integer> {
+public final class GpuBenchCommand implements Callable<Integer> {
 
   /** One measured configuration, as the PyTorch script names it. */
   private record Config(String name, Backbone backbone, boolean smallStem, int size, int batch, int targetDim) {}

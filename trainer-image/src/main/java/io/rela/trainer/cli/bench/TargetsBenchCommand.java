@@ -1,4 +1,4 @@
-package io.rela.trainer.cli;
+package io.rela.trainer.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench-targets", mixinStandardHelpOptions = true,
     description = "Write N x d synthetic embeddings to the cache and build the targets from them, streaming.")
-final class TargetsBenchCommand implements Callable<Integer> {
+public final class TargetsBenchCommand implements Callable<Integer> {
 
   @Option(names = "--rows", description = "N. Default: ${DEFAULT-VALUE} (with d = 256: N x d > 2^31).")
   long rows = 8_400_000L;

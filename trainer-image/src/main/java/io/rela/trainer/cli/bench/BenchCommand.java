@@ -1,4 +1,4 @@
-package io.rela.trainer.cli;
+package io.rela.trainer.cli.bench;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
  * (images; two views each in the steps).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure BYOL and ReLA step throughput.")
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--data", description = "Fashion-MNIST folder. Default: ${DEFAULT-VALUE}.")
   Path data = Path.of("/usr/share/datasets/fashion-mnist");
