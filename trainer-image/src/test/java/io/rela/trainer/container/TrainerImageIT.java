@@ -1,4 +1,4 @@
-package io.rela.trainer.image;
+package io.rela.trainer.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
