@@ -52,6 +52,27 @@ public record JobSettings(String name, Data data, Prior prior, Model model, Trai
 
   }
 
+  /**
+   * Refuses a training set the settings cannot train on: channels other than the spec's (files
+   * of a fixed format), fewer samples than a batch, or a subset per epoch smaller than a batch.
+   */
+  public void requireFits(long samples, int channels) {
+    if (channels != data.channels() && data.format() != DatasetFormat.ImageFolder) {
+      throw new BadInputException("spec.dataset.channels: " + data.format() + " has " + channels + " channel(s), spec asks for "
+          + data.channels());
+    }
+    if (samples < training.batchSize()) {
+      throw new BadInputException("spec.training.batchSize: " + training.batchSize() + " is larger than the " + samples
+          + " training samples");
+    }
+    long perEpoch = (long) Math.floor(samples * rela.dataRatio());
+    if (perEpoch < training.batchSize()) {
+      throw new BadInputException(String.format(java.util.Locale.ROOT, "spec.rela.dataRatio and spec.training.batchSize:"
+          + " an epoch draws floor(N x r) = floor(%d x %s) = %d samples, less than one batch of %d, so no step would run;"
+          + " raise dataRatio or lower batchSize", samples, rela.dataRatio(), perEpoch, training.batchSize()));
+    }
+  }
+
   /** The student's backbone at the dataset's channels and image size. */
   public Networks.Architecture architecture() {
     return new Networks.Architecture(model.backbone(), model.cifarStem(), data.channels(), data.imageSize());

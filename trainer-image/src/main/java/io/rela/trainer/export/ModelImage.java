@@ -17,6 +17,8 @@ import io.rela.api.contract.Mounts;
 import io.rela.api.contract.ProgressReport;
 import io.rela.api.contract.TrainerConfig;
 import io.rela.trainer.BadInputException;
+import io.rela.trainer.Workspace;
+import io.rela.trainer.config.JobSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -119,6 +121,18 @@ public final class ModelImage {
       l.put("io.rela.knn-accuracy", String.format(Locale.ROOT, "%.4f", r.knnAccuracy));
     }
     return l;
+  }
+
+  /**
+   * Pushes a job's export and report summary as its spec.export.image, labelled with the job, its
+   * prior and its scores; the pushed reference (with digest).
+   */
+  public static String publish(JobSettings s, Workspace ws, ProgressReport result, PrintStream log)
+      throws IOException, InterruptedException {
+    String prior = s.prior().type() + (s.prior().uri() != null ? " " + s.prior().uri() : "")
+        + (s.prior().sha256() != null ? " sha256:" + s.prior().sha256() : "");
+    return push(s.export().image(), s.export().plainHttp(), ws.exportDir(), ws.reportDir().resolve("summary.json"),
+        dockerConfig(), base(), cacheDir(), new Provenance(s.name(), s.uid(), s.rela().dataRatio(), prior, result), log);
   }
 
   /** The registry credentials: the Secret mounted into the evaluation pod, else (local runs) DOCKER_CONFIG or ~/.docker. */

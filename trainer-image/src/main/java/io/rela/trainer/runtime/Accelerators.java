@@ -1,13 +1,16 @@
 package io.rela.trainer.runtime;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.rela.api.contract.ExitCodes;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The devices a stage trains on: exactly the GPUs its pod was given, or the CPU when it was
@@ -17,6 +20,25 @@ import java.util.function.Function;
 public final class Accelerators {
 
   private Accelerators() {}
+
+  /**
+   * The devices this process trains on: exactly the GPUs its pod was given ({@link ExitCodes#GPUS_ENV},
+   * else spec.resources.gpus) or it stops, else the CPU; the first holds the model of record.
+   * Says which, with the engine, and when the pod's GPUs are simulated.
+   */
+  public static List<Device> forThisProcess(int specGpus, PrintStream log) {
+    List<Device> devices = select(requested(System.getenv(ExitCodes.GPUS_ENV), specGpus));
+    String simulated = System.getenv(ExitCodes.SIMULATED_GPUS_ENV);
+    if (simulated != null && !simulated.isBlank()) {
+      log.println("this pod holds " + simulated.strip() + " simulated GPU(s) (the operator's rela.trainer.simulated-gpus):"
+          + " training on the CPU");
+    }
+    log.println((devices.size() > 1 ? "devices: " : "device: ") + devices.stream().map(Device::toString)
+        .collect(Collectors.joining(", ")) + ", engine " + Engine.getInstance().getEngineName() + " "
+        + Engine.getInstance().getVersion() + " (flavour " + EngineReport.loadedFlavor() + ")"
+        + (devices.size() > 1 ? " (data parallel)" : ""));
+    return devices;
+  }
 
   /**
    * How many GPUs this process was given: {@value ExitCodes#GPUS_ENV} (set by the operator per

@@ -1,7 +1,6 @@
 package io.rela.trainer.train;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rela.api.contract.ProgressReport;
@@ -13,19 +12,18 @@ import io.rela.trainer.config.EvalSettings;
 import io.rela.trainer.config.JobSettings;
 import io.rela.trainer.data.Datasets;
 import io.rela.trainer.data.ImageDataset;
-import io.rela.trainer.data.Normalisation;
-import io.rela.trainer.data.Preprocess;
 import io.rela.trainer.data.Split;
-import io.rela.trainer.eval.Evaluation;
-import io.rela.trainer.export.BackboneExport;
-import io.rela.trainer.model.Networks;
+import io.rela.trainer.eval.CheckpointEvaluation;
+import io.rela.trainer.export.ModelImage;
 import io.rela.trainer.prior.EmbeddingCache;
 import io.rela.trainer.prior.EmbeddingPass;
+import io.rela.trainer.prior.PriorTargets;
 import io.rela.trainer.prior.Priors;
 import io.rela.trainer.progress.EpochHistory;
 import io.rela.trainer.progress.Progress;
-import io.rela.trainer.rela.RowBlocks;
 import io.rela.trainer.rela.TargetReducer;
+import io.rela.trainer.runtime.Accelerators;
+import io.rela.trainer.runtime.ProcessIdentity;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -65,38 +63,16 @@ public final class Stages implements AutoCloseable {
     this.log = log;
     this.skipUnreadable = skipUnreadable;
     this.workspaceName = "workspace " + ws.root();
-    log.println("running as " + io.rela.trainer.runtime.ProcessIdentity.describe());
-    // exactly the GPUs the process was given (or it stops), else the CPU; the first holds the model of record
-    this.devices = io.rela.trainer.runtime.Accelerators.select(io.rela.trainer.runtime.Accelerators.requested(
-        System.getenv(io.rela.api.contract.ExitCodes.GPUS_ENV), settings.gpus()));
+    log.println("running as " + ProcessIdentity.describe());
+    this.devices = Accelerators.forThisProcess(settings.gpus(), log);
     this.manager = NDManager.newBaseManager(devices.get(0));
-    String simulated = System.getenv(io.rela.api.contract.ExitCodes.SIMULATED_GPUS_ENV);
-    if (simulated != null && !simulated.isBlank()) {
-      log.println("this pod holds " + simulated.strip() + " simulated GPU(s) (the operator's rela.trainer.simulated-gpus):"
-          + " training on the CPU");
-    }
-    log.println((devices.size() > 1 ? "devices: " : "device: ") + devices.stream().map(Device::toString)
-        .collect(java.util.stream.Collectors.joining(", ")) + ", engine " + Engine.getInstance().getEngineName() + " "
-        + Engine.getInstance().getVersion() + " (flavour " + io.rela.trainer.runtime.EngineReport.loadedFlavor() + ")"
-        + (devices.size() > 1 ? " (data parallel)" : ""));
   }
 
   /** The training split, opened once (a bad file stops here, before any work). */
   public ImageDataset trainData() {
     if (train == null) {
       train = split(s.data().trainPath(), Split.TRAIN, s.training().maxSamples());
-      if (train.channels() != s.data().channels() && s.data().format() != io.rela.api.spec.DatasetFormat.ImageFolder) {
-        throw new BadInputException("spec.dataset.channels: " + s.data().format() + " has " + train.channels() + " channel(s), spec asks for " + s.data().channels());
-      }
-      if (train.size() < s.training().batchSize()) {
-        throw new BadInputException("spec.training.batchSize: " + s.training().batchSize() + " is larger than the " + train.size() + " training samples");
-      }
-      long perEpoch = (long) Math.floor(train.size() * s.rela().dataRatio());
-      if (perEpoch < s.training().batchSize()) {
-        throw new BadInputException(String.format(java.util.Locale.ROOT, "spec.rela.dataRatio and spec.training.batchSize:"
-            + " an epoch draws floor(N x r) = floor(%d x %s) = %d samples, less than one batch of %d, so no step would run;"
-            + " raise dataRatio or lower batchSize", train.size(), s.rela().dataRatio(), perEpoch, s.training().batchSize()));
-      }
+      s.requireFits(train.size(), train.channels());
     }
     return train;
   }
@@ -148,11 +124,7 @@ public final class Stages implements AutoCloseable {
         res.published() ? "" : " (another process published this shard first; its file is kept)");
   }
 
-  /**
-   * Builds the targets from the cached embeddings and trains. Shards that are missing, torn or
-   * fail their checksum are embedded here first (an operator that skipped the embedding stage
-   * on a cache hit, or a damaged file, never blocks training and is never trusted).
-   */
+  /** Builds the targets from the cached embeddings ({@link PriorTargets}) and trains. */
   public Training.Outcome train(Integer stopAfterEpochs) throws IOException {
     ImageDataset data = trainData();
     RunIdentity.of(s).claim(ws.root(), workspaceName, fresh, log::println);
@@ -163,36 +135,11 @@ public final class Stages implements AutoCloseable {
     }
     EmbeddingCache cache = new EmbeddingCache(ws.priorCache());
     String key = cacheKey();
-    int shards = s.prior().shards();
     long t0 = System.nanoTime();
-    TargetReducer.Targets targets = null;
-    int priorDim = 0;
-    for (int attempt = 0; targets == null; attempt++) {
-      for (int i = 0; i < shards; i++) {
-        if (!cache.hasShard(key, i, shards, data.size())) {
-          log.println("prior embeddings " + key + ": shard " + i + "/" + shards + " is missing or damaged; embedding it now");
-          embedShard(data, cache, key, i, shards);
-        }
-      }
-      RowBlocks y = cache.rows(key, shards, data.size());
-      priorDim = y.d();
-      if (y.n() != data.size()) {
-        throw new BadInputException(cache.dir(key) + ": holds " + y.n() + " embeddings for " + data.size() + " samples");
-      }
-      int k = s.rela().targetDim() != null ? s.rela().targetDim() : Math.min(s.model().featureDim(), y.d());
-      if (k > y.d()) {
-        throw new BadInputException("spec.rela.targetDim: " + k + " exceeds the prior's dimension " + y.d());
-      }
-      try {
-        targets = TargetReducer.reduce(y, k);
-      } catch (EmbeddingCache.CorruptShardException e) {
-        if (attempt > 0) {
-          throw e;
-        }
-        log.println("prior embeddings " + key + ": " + e.getMessage() + "; discarding it and embedding it again");
-        cache.discard(e.file);
-      }
-    }
+    PriorTargets.Built built = PriorTargets.build(cache, key, s.prior().shards(), data.size(), s.rela().targetDim(),
+        s.model().featureDim(), (shard, shards) -> embedShard(data, cache, key, shard, shards), log::println);
+    TargetReducer.Targets targets = built.targets();
+    int priorDim = built.priorDimension();
     log.printf("targets: %d x %d from prior dimension %d (streamed PCA + standardisation, %.1f s)%n", targets.n(),
         targets.k(), priorDim, (System.nanoTime() - t0) / 1e9);
     ProgressReport r = progress.current();
@@ -228,35 +175,11 @@ public final class Stages implements AutoCloseable {
     ImageDataset probeTrain = e.maxSamples() == null ? trainData() : split(s.data().trainPath(), Split.TRAIN, e.maxSamples());
     ImageDataset test = split(s.data().evalPath(), Split.TEST, e.maxSamples());
     evalData = test;
-    Normalisation norm = s.normalisation();
-    Preprocess pre = Preprocess.evaluation(s.data().format(), s.data().imageSize(), s.data().channels(), norm.mean(), norm.std());
-    Networks.Architecture arch = s.architecture();
-    long t0 = System.nanoTime();
-    Evaluation.Scores[] scores = new Evaluation(e, probeTrain, test, pre, s.model().featureDim(), s.training().seed())
-        .trainedAndUntrained(manager, arch, ckpt, e.randomBaseline(), trained ->
-            r.backboneExport = BackboneExport.write(ws.exportDir(), trained, arch,
-                new BackboneExport.Input(s.data().imageSize(), norm.mean(), norm.std()), java.util.Map.of("job", s.name(),
-                    "checkpoint", ckpt.file.getFileName().toString(), "epochs", ckpt.meta.epochsDone(),
-                    "samplesSeen", ckpt.meta.samplesSeen())).toString());
-    r.linearProbeAccuracy = scores[0].probe().accuracy();
-    r.knnAccuracy = scores[0].knn();
-    if (scores[1] != null) {
-      r.randomBaselineAccuracy = scores[1].probe().accuracy();
-      r.randomBaselineKnnAccuracy = scores[1].knn();
-    }
-    log.printf("linear probe %.4f, kNN %.4f (untrained backbone: %s) on %d test images, %.1f s%n", r.linearProbeAccuracy,
-        r.knnAccuracy, r.randomBaselineAccuracy == null ? "not run"
-            : String.format("probe %.4f, kNN %.4f", r.randomBaselineAccuracy, r.randomBaselineKnnAccuracy), test.size(),
-        (System.nanoTime() - t0) / 1e9);
-    log.println("backbone exported for PyTorch: " + r.backboneExport);
+    CheckpointEvaluation.run(s, manager, ckpt, probeTrain, test, trainData().size(), ws.exportDir(), r, log);
     int skipped = skippedImages();
     if (skipped > 0) {
       log.println("skipped " + skipped + " unreadable images (decoded as black); see the files named above");
     }
-    r.checkpoint = ckpt.file.toString();
-    r.samplesProcessed = ckpt.meta.samplesSeen();
-    r.fullDataEquivalentEpochs = (double) ckpt.meta.samplesSeen() / trainData().size();
-    r.switchedAtEpoch = ckpt.meta.switchState().switchEpoch() >= 0 ? ckpt.meta.switchState().switchEpoch() : null;
     r.stage = io.rela.api.contract.TrainerStage.Done;
     report(r);
     return r;
@@ -270,12 +193,7 @@ public final class Stages implements AutoCloseable {
     if (s.export() == null) {
       return result;
     }
-    String prior = s.prior().type() + (s.prior().uri() != null ? " " + s.prior().uri() : "")
-        + (s.prior().sha256() != null ? " sha256:" + s.prior().sha256() : "");
-    String ref = io.rela.trainer.export.ModelImage.push(s.export().image(), s.export().plainHttp(), ws.exportDir(),
-        ws.reportDir().resolve("summary.json"), io.rela.trainer.export.ModelImage.dockerConfig(),
-        io.rela.trainer.export.ModelImage.base(), io.rela.trainer.export.ModelImage.cacheDir(),
-        new io.rela.trainer.export.ModelImage.Provenance(s.name(), s.uid(), s.rela().dataRatio(), prior, result), log);
+    String ref = ModelImage.publish(s, ws, result, log);
     ProgressReport r = result.copy();
     r.modelImage = ref;
     report(r);

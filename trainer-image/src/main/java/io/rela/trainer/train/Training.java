@@ -12,8 +12,6 @@ import io.rela.trainer.data.Batch;
 import io.rela.trainer.data.BatchLoader;
 import io.rela.trainer.data.ImageDataset;
 import io.rela.trainer.data.Normalisation;
-import io.rela.trainer.model.Networks;
-import io.rela.trainer.optim.AdamW;
 import io.rela.trainer.progress.Progress;
 import io.rela.trainer.rela.SubsetSampler;
 import io.rela.trainer.rela.SwitchRule;
@@ -69,108 +67,130 @@ public final class Training {
   }
 
   public Outcome run(NDManager manager) throws IOException {
-    Networks.Architecture arch = s.architecture();
-    Normalisation norm = s.normalisation();
-    long stepsPerEpoch = s.stepsPerEpoch(data.size());
-    SwitchRule.Averages averages = s.switchAverages(data.size());
-    if (s.rela().schedule() == io.rela.api.spec.Schedule.Adaptive) {
-      log.accept(String.format(java.util.Locale.ROOT, "Adaptive rule: fastDecay %.6f, slowDecay %.6f (%d steps per epoch;"
-          + " window unit: a full-data epoch, %d steps)", averages.fastDecay(), averages.slowDecay(), stepsPerEpoch,
-          s.fullDataStepsPerEpoch(data.size())));
-    }
-    SwitchRule rule = new SwitchRule(s.rela().schedule(), averages, s.rela().constantFraction(), s.training().epochs());
-    List<ProgressReport> history = new ArrayList<>();
+    SwitchRule rule = switchRule();
     RunIdentity me = RunIdentity.of(s);
     Optional<Checkpoint.Loaded> resume = Checkpoint.newestValid(checkpointDir, log);
-    if (resume.isPresent()) {
-      me.requireOwn(resume.get(), "", "resume");
-    }
-    Learner.Config config = new Learner.Config(arch, s.model().hiddenDim(), s.model().projectionDim(), targets.k(),
-        data.numClasses(), s.rela().trainTransfer(), s.training().seed(), s.training().learningRate(),
-        s.training().weightDecay(), s.training().momentum(), s.training().onlineClassifier());
-    try (Learner learner = Learner.assemble(manager, config, targets, replicaDevices,
+    resume.ifPresent(c -> me.requireOwn(c, "", "resume"));
+    try (Learner learner = Learner.assemble(manager, learnerConfig(), targets, replicaDevices,
         resume.isEmpty() ? null : (nets, opt) -> resume.get().restore(nets, opt, nets.manager()));
         BatchLoader loader = new BatchLoader(data, s.data().imageSize(), s.training().workers(), s.training().seed())) {
-      Networks nets = learner.nets;
-      AdamW optimizer = learner.optimizer;
-      int startEpoch = 0;
-      long step = 0;
-      long samplesSeen = 0;
-      Path lastCheckpoint = null;
-      if (resume.isPresent()) {
-        Checkpoint.Loaded c = resume.get();
-        rule.restore(c.meta.switchState());
-        startEpoch = c.meta.epochsDone();
-        step = c.meta.step();
-        samplesSeen = c.meta.samplesSeen();
-        lastCheckpoint = c.file;
-        log.accept("resuming from " + c.file.getFileName() + " (" + startEpoch + " of " + s.training().epochs() + " epochs done)");
-      }
-      ReLAPhase rela = learner.rela;
-      ByolPhase byol = learner.byol;
-      Augmentation relaView = new Augmentation(AugmentationParams.rela(), s.data().imageSize(), norm.mean(), norm.std());
-      Augmentation byol1 = new Augmentation(AugmentationParams.byol(1, s.data().imageSize()), s.data().imageSize(), norm.mean(), norm.std());
-      Augmentation byol2 = new Augmentation(AugmentationParams.byol(2, s.data().imageSize()), s.data().imageSize(), norm.mean(), norm.std());
+      Cursor at = new Cursor();
+      resume.ifPresent(c -> at.resumeFrom(c, rule));
+      Views views = new Views(s.data().imageSize(), s.normalisation());
       SubsetSampler sampler = new SubsetSampler(data.size(), s.rela().dataRatio(), s.training().seed());
-      long started = System.nanoTime();
-      long samplesAtStart = samplesSeen;
-
-      for (int epoch = startEpoch; epoch < s.training().epochs(); epoch++) {
+      List<ProgressReport> history = new ArrayList<>();
+      for (int epoch = at.epochsDone; epoch < s.training().epochs(); epoch++) {
         if (stopAfterEpochs != null && epoch >= stopAfterEpochs) {
-          return new Outcome(lastCheckpoint, epoch, samplesSeen, rule.switchEpoch(), false, history);
+          return new Outcome(at.lastCheckpoint, epoch, at.samplesSeen, rule.switchEpoch(), false, history);
         }
-        rule.onEpochStart(epoch, step);
-        int[] order = sampler.draw(epoch);
-        int batches = order.length / s.training().batchSize();
-        boolean relaPhase = rule.inReLA();
-        Iterator<Batch> it = relaPhase
-            ? loader.epoch(epoch, order, s.training().batchSize(), 0, relaView, relaView)
-            : loader.epoch(epoch, order, s.training().batchSize(), 0, byol1, byol2);
-        double lossSum = 0;
-        long correct = 0;
-        long epochSamples = 0;
-        for (int b = 0; b < batches; b++) {
-          Batch batch = it.next();
-          StepResult r;
-          if (relaPhase) {
-            r = rela.step(batch);
-            rule.onReLAStep(r.loss(), epoch, step);
-            if (!rule.inReLA()) {
-              log.accept("switching from ReLA to BYOL at epoch " + (epoch + 1) + ", step " + step + " (rho=" + String.format("%.4f", rule.rho()) + ")");
-              relaPhase = false;
-              it = loader.epoch(epoch, order, s.training().batchSize(), b + 1, byol1, byol2);
-            }
-          } else {
-            r = byol.step(batch);
-          }
-          if (!Double.isFinite(r.loss())) {
-            throw new NonFiniteLossException(r.loss(), epoch, step, relaPhase ? "ReLA" : "BYOL");
-          }
-          step++;
-          samplesSeen += batch.size();
-          epochSamples += batch.size();
-          lossSum += r.loss();
-          correct += r.correct();
-          progress.report(report(epoch, rule, step, samplesSeen, r.loss(), started, samplesAtStart, false, null));
-        }
-        ProgressReport end = report(epoch + 1, rule, step, samplesSeen, lossSum / Math.max(1, batches), started,
-            samplesAtStart, true, s.training().onlineClassifier() && epochSamples > 0 ? (double) correct / epochSamples : null);
-        boolean last = epoch + 1 == s.training().epochs();
-        if (last || (epoch + 1) % s.training().checkpointEvery() == 0) {
-          Checkpoint.Meta meta = new Checkpoint.Meta(epoch + 1, step, samplesSeen, s.training().seed(), s.model().backbone().name(),
-              s.model().cifarStem(), s.data().channels(), s.data().imageSize(), rule.state(), norm.mean(), norm.std(), me);
-          lastCheckpoint = Checkpoint.save(checkpointDir, meta, nets, optimizer, 2);
-          end.checkpoint = lastCheckpoint.toString();
+        ProgressReport end = trainEpoch(epoch, sampler.draw(epoch), learner, loader, views, rule, at);
+        if (epoch + 1 == s.training().epochs() || (epoch + 1) % s.training().checkpointEvery() == 0) {
+          Normalisation norm = s.normalisation();
+          Checkpoint.Meta meta = new Checkpoint.Meta(epoch + 1, at.step, at.samplesSeen, s.training().seed(),
+              s.model().backbone().name(), s.model().cifarStem(), s.data().channels(), s.data().imageSize(), rule.state(),
+              norm.mean(), norm.std(), me);
+          at.lastCheckpoint = Checkpoint.save(checkpointDir, meta, learner.nets, learner.optimizer, 2);
+          end.checkpoint = at.lastCheckpoint.toString();
         }
         history.add(end);
         progress.report(end);
       }
-      return new Outcome(lastCheckpoint, s.training().epochs(), samplesSeen, rule.switchEpoch(), true, history);
+      return new Outcome(at.lastCheckpoint, s.training().epochs(), at.samplesSeen, rule.switchEpoch(), true, history);
     }
   }
 
-  private ProgressReport report(int epoch, SwitchRule rule, long step, long samplesSeen, double loss, long started,
-      long samplesAtStart, boolean epochEnd, Double onlineAccuracy) {
+  /**
+   * One epoch over the subset {@code order}: ReLA steps while the rule says so, BYOL steps after
+   * (from the next batch of the same epoch when the rule fires mid-epoch); the epoch's closing report.
+   */
+  private ProgressReport trainEpoch(int epoch, int[] order, Learner learner, BatchLoader loader, Views views, SwitchRule rule,
+      Cursor at) {
+    rule.onEpochStart(epoch, at.step);
+    int batchSize = s.training().batchSize();
+    int batches = order.length / batchSize;
+    boolean relaPhase = rule.inReLA();
+    Iterator<Batch> it = relaPhase
+        ? loader.epoch(epoch, order, batchSize, 0, views.rela, views.rela)
+        : loader.epoch(epoch, order, batchSize, 0, views.byol1, views.byol2);
+    double lossSum = 0;
+    long correct = 0;
+    long epochSamples = 0;
+    for (int b = 0; b < batches; b++) {
+      Batch batch = it.next();
+      StepResult r;
+      if (relaPhase) {
+        r = learner.rela.step(batch);
+        rule.onReLAStep(r.loss(), epoch, at.step);
+        if (!rule.inReLA()) {
+          log.accept("switching from ReLA to BYOL at epoch " + (epoch + 1) + ", step " + at.step + " (rho="
+              + String.format("%.4f", rule.rho()) + ")");
+          relaPhase = false;
+          it = loader.epoch(epoch, order, batchSize, b + 1, views.byol1, views.byol2);
+        }
+      } else {
+        r = learner.byol.step(batch);
+      }
+      if (!Double.isFinite(r.loss())) {
+        throw new NonFiniteLossException(r.loss(), epoch, at.step, relaPhase ? "ReLA" : "BYOL");
+      }
+      at.step++;
+      at.samplesSeen += batch.size();
+      epochSamples += batch.size();
+      lossSum += r.loss();
+      correct += r.correct();
+      progress.report(report(epoch, rule, at, r.loss(), false, null));
+    }
+    return report(epoch + 1, rule, at, lossSum / Math.max(1, batches), true,
+        s.training().onlineClassifier() && epochSamples > 0 ? (double) correct / epochSamples : null);
+  }
+
+  /** The switch rule of the spec, saying how its windows came out for this training set. */
+  private SwitchRule switchRule() {
+    SwitchRule.Averages averages = s.switchAverages(data.size());
+    if (s.rela().schedule() == io.rela.api.spec.Schedule.Adaptive) {
+      log.accept(String.format(java.util.Locale.ROOT, "Adaptive rule: fastDecay %.6f, slowDecay %.6f (%d steps per epoch;"
+          + " window unit: a full-data epoch, %d steps)", averages.fastDecay(), averages.slowDecay(),
+          s.stepsPerEpoch(data.size()), s.fullDataStepsPerEpoch(data.size())));
+    }
+    return new SwitchRule(s.rela().schedule(), averages, s.rela().constantFraction(), s.training().epochs());
+  }
+
+  private Learner.Config learnerConfig() {
+    return new Learner.Config(s.architecture(), s.model().hiddenDim(), s.model().projectionDim(), targets.k(),
+        data.numClasses(), s.rela().trainTransfer(), s.training().seed(), s.training().learningRate(),
+        s.training().weightDecay(), s.training().momentum(), s.training().onlineClassifier());
+  }
+
+  /** The ReLA view and BYOL's two views, normalised with the dataset's statistics. */
+  private record Views(Augmentation rela, Augmentation byol1, Augmentation byol2) {
+    Views(int size, Normalisation norm) {
+      this(new Augmentation(AugmentationParams.rela(), size, norm.mean(), norm.std()),
+          new Augmentation(AugmentationParams.byol(1, size), size, norm.mean(), norm.std()),
+          new Augmentation(AugmentationParams.byol(2, size), size, norm.mean(), norm.std()));
+    }
+  }
+
+  /** Where the run stands: epochs done, steps and samples so far, the last checkpoint, and the rate's origin. */
+  private final class Cursor {
+    int epochsDone;
+    long step;
+    long samplesSeen;
+    Path lastCheckpoint;
+    final long started = System.nanoTime();
+    long samplesAtStart;
+
+    void resumeFrom(Checkpoint.Loaded c, SwitchRule rule) {
+      rule.restore(c.meta.switchState());
+      epochsDone = c.meta.epochsDone();
+      step = c.meta.step();
+      samplesSeen = c.meta.samplesSeen();
+      samplesAtStart = samplesSeen;
+      lastCheckpoint = c.file;
+      log.accept("resuming from " + c.file.getFileName() + " (" + epochsDone + " of " + s.training().epochs() + " epochs done)");
+    }
+  }
+
+  private ProgressReport report(int epoch, SwitchRule rule, Cursor at, double loss, boolean epochEnd, Double onlineAccuracy) {
     ProgressReport r = progress.current();
     r.stage = io.rela.api.contract.TrainerStage.Training;
     r.epoch = epoch;
@@ -180,16 +200,16 @@ public final class Training {
     r.switchedAtStep = rule.switchStep() >= 0 ? rule.switchStep() : null;
     r.subsetRatio = s.rela().dataRatio();
     r.skippedImages = data.skippedImages() > 0 ? data.skippedImages() : null;
-    r.step = step;
-    r.samplesSeen = samplesSeen;
+    r.step = at.step;
+    r.samplesSeen = at.samplesSeen;
     r.loss = loss;
     // rho only means something under the Adaptive rule
     r.rho = s.rela().schedule() == io.rela.api.spec.Schedule.Adaptive ? rule.rho() : null;
-    double seconds = (System.nanoTime() - started) / 1e9;
-    double rate = seconds > 0 ? (samplesSeen - samplesAtStart) / seconds : 0;
+    double seconds = (System.nanoTime() - at.started) / 1e9;
+    double rate = seconds > 0 ? (at.samplesSeen - at.samplesAtStart) / seconds : 0;
     r.samplesPerSecond = rate;
     long perEpoch = s.stepsPerEpoch(data.size()) * s.training().batchSize();
-    long remaining = (long) s.training().epochs() * perEpoch - samplesSeen;
+    long remaining = (long) s.training().epochs() * perEpoch - at.samplesSeen;
     r.etaSeconds = rate > 0 ? (long) (Math.max(0, remaining) / rate) : null;
     r.epochEnd = epochEnd;
     r.onlineAccuracy = onlineAccuracy;
