@@ -11,6 +11,7 @@ import io.rela.testinfra.Envtest;
 import io.rela.testinfra.KubeApiServer;
 import io.rela.testinfra.KubeApiServerExtension;
 import io.rela.testinfra.ProcessRunner;
+import io.rela.testinfra.SpecCatalogue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,65 +58,11 @@ class ApiServerSchemaTest {
   }
 
   static Stream<Arguments> invalidJobs() {
-    return Stream.of(
-        Arguments.of("ratio-zero", "rela:\n    dataRatio: 0", "spec.rela.dataRatio"),
-        Arguments.of("ratio-above-one", "rela:\n    dataRatio: 1.5", "spec.rela.dataRatio"),
-        Arguments.of("zero-epochs", "training:\n    epochs: 0", "spec.training.epochs"),
-        Arguments.of("unknown-backbone", "model:\n    backbone: vgg16", "spec.model.backbone"),
-        Arguments.of("constant-without-fraction", "rela:\n    schedule: Constant", "spec.rela.constantFraction"),
-        Arguments.of("fraction-without-constant", "rela:\n    constantFraction: 0.3", "spec.rela.constantFraction"),
-        Arguments.of("fast-window-alone", "rela:\n    fastWindowEpochs: 0.5", "spec.rela.fastWindowEpochs"),
-        Arguments.of("windows-with-constant", "rela:\n    schedule: Constant\n    constantFraction: 0.5\n    fastWindowEpochs: 1\n    slowWindowEpochs: 0.1",
-            "spec.rela.fastWindowEpochs"),
-        Arguments.of("zero-slow-window", "rela:\n    fastWindowEpochs: 1\n    slowWindowEpochs: 0", "spec.rela.slowWindowEpochs"),
-        Arguments.of("torchscript-without-uri", "prior:\n    type: TorchScript", "spec.prior.uri"),
-        Arguments.of("job-prior-without-ref", "prior:\n    type: Job", "spec.prior.jobRef"),
-        Arguments.of("shards-without-cache", "prior:\n    shards: 4", "spec.prior.cacheClaimName"),
-        Arguments.of("negative-pull-grace", "imagePullGracePeriodSeconds: -1", "spec.imagePullGracePeriodSeconds"),
-        Arguments.of("jobref-with-random", "prior:\n    type: Random\n    jobRef:\n      name: other", "spec.prior.jobRef"),
-        Arguments.of("bad-memory", "resources:\n    memory: lots", "spec.resources.memory"),
-        Arguments.of("hostpath-dataset", "dataset:\n    format: FashionMNIST\n    path: /data\n    volume:\n      name: d\n      hostPath:\n        path: /etc",
-            "spec.dataset.volume"),
-        Arguments.of("claim-with-hostpath-dataset", "dataset:\n    format: FashionMNIST\n    path: /data\n    volume:\n      name: d\n"
-            + "      persistentVolumeClaim:\n        claimName: c\n      hostPath:\n        path: /etc", "spec.dataset.volume"),
-        Arguments.of("secret-dataset", "dataset:\n    format: FashionMNIST\n    path: /data\n    volume:\n      name: d\n      secret:\n        secretName: s",
-            "spec.dataset.volume"),
-        Arguments.of("csi-secret-dataset", "dataset:\n    format: FashionMNIST\n    path: /data\n    volume:\n      name: d\n      csi:\n"
-            + "        driver: x\n        nodePublishSecretRef:\n          name: s", "spec.dataset.volume"),
-        Arguments.of("a-name-of-fifty-eight-characters-is-one-too-long-for-jobsx", "rela:\n    dataRatio: 0.5",
-            "at most 57 characters"),
-        // every integer the Java model reads as an int is bounded as one: the operator never meets a value it cannot read
-        Arguments.of("backoff-past-int", "backoffLimit: 2147483648", "spec.backoffLimit"),
-        Arguments.of("ttl-past-int", "ttlSecondsAfterFinished: 2147483648", "spec.ttlSecondsAfterFinished"),
-        Arguments.of("checkpoint-past-int", "training:\n    checkpointEveryEpochs: 4294967296", "spec.training.checkpointEveryEpochs"),
-        Arguments.of("target-dim-past-int", "rela:\n    targetDim: 2147483648", "spec.rela.targetDim"),
-        Arguments.of("affinity-weight-past-int", "affinity:\n    nodeAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n"
-            + "      - weight: 2147483648\n        preference:\n          matchExpressions:\n          - {key: a, operator: Exists}",
-            "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight"),
-        // and every string, list and map has a bound
-        Arguments.of("long-image", "image: " + "a".repeat(1100), "spec.image"),
-        Arguments.of("many-tolerations", "tolerations:\n" + "  - {key: k, operator: Exists}\n".repeat(65).stripTrailing(), "spec.tolerations"),
-        Arguments.of("many-selectors", "nodeSelector:\n" + java.util.stream.IntStream.range(0, 65).mapToObj(i -> "    k" + i + ": v")
-            .collect(java.util.stream.Collectors.joining("\n")), "spec.nodeSelector"),
-        Arguments.of("cloned-dataset", "dataset:\n    format: FashionMNIST\n    path: /data\n    volume:\n      name: d\n      ephemeral:\n"
-            + "        volumeClaimTemplate:\n          spec:\n            accessModes: [ReadOnlyMany]\n            resources: {requests: {storage: 1Gi}}\n"
-            + "            dataSource: {kind: PersistentVolumeClaim, name: someone-elses}", "spec.dataset.volume"),
-        Arguments.of("queue-without-name", "queue:\n    priorityClass: high", "spec.queue.name"),
-        Arguments.of("queue-not-a-label", "queue:\n    name: Team_A", "spec.queue.name"),
-        Arguments.of("bad-prior-digest", "prior:\n    type: TorchScript\n    uri: /data/p.pt\n    sha256: abc", "spec.prior.sha256"));
+    return SpecCatalogue.refused().stream().map(r -> Arguments.of(r.name(), r.spec(), r.field()));
   }
 
-  /** A job named {@code name} whose spec is {@code specPart} (YAML at spec level), with a FashionMNIST dataset unless it sets one. */
   private static String job(String name, String specPart) {
-    return """
-        apiVersion: rela.io/v1alpha1
-        kind: ReLATrainingJob
-        metadata:
-          name: %s
-        spec:
-          %s
-        """.formatted(name, (specPart.startsWith("dataset:") ? specPart
-            : "dataset:\n    format: FashionMNIST\n    path: /data\n" + specPart).replace("\n", "\n  "));
+    return SpecCatalogue.job(name, specPart);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -20,7 +20,7 @@ public final class SchemaDefaults {
 
   private static final String CRD_RESOURCE = "/META-INF/fabric8/" + ReLATrainingJob.CRD_NAME + "-v1.yml";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static volatile JsonNode specSchema;
+  private static volatile JsonNode rootSchema;
 
   private SchemaDefaults() {}
 
@@ -29,19 +29,24 @@ public final class SchemaDefaults {
     apply(spec, specSchema());
   }
 
-  static JsonNode specSchema() {
-    if (specSchema == null) {
+  /** The CRD's openAPIV3Schema of the whole resource (its one version). */
+  public static JsonNode schema() {
+    if (rootSchema == null) {
       try (InputStream in = SchemaDefaults.class.getResourceAsStream(CRD_RESOURCE)) {
         if (in == null) {
           throw new IllegalStateException("CRD schema " + CRD_RESOURCE + " is not on the classpath");
         }
-        JsonNode crd = YAML.readTree(in);
-        specSchema = crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec");
+        rootSchema = YAML.readTree(in).at("/spec/versions/0/schema/openAPIV3Schema");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
-    return specSchema;
+    return rootSchema;
+  }
+
+  /** The schema of spec. */
+  public static JsonNode specSchema() {
+    return schema().path("properties").path("spec");
   }
 
   private static void apply(JsonNode value, JsonNode schema) {

@@ -33,6 +33,7 @@ public class PriorSpec {
   public RandomPriorInit randomInit;
 
   /** Location of a TorchScript or ONNX prior. */
+  @io.fabric8.generator.annotation.Pattern("\\S")
   @JsonPropertyDescription("Path (inside the pod or on the local machine) of the TorchScript or ONNX file.")
   public String uri;
 

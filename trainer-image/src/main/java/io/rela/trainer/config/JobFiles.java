@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.rela.api.contract.SchemaDefaults;
-import io.rela.api.contract.SchemaValidator;
 import io.rela.api.contract.TrainerConfig;
 import io.rela.api.spec.ReLATrainingJobSpec;
 import io.rela.trainer.BadInputException;
@@ -23,7 +22,7 @@ public final class JobFiles {
 
   private JobFiles() {}
 
-  /** A job as a user writes it: defaults applied and bounds checked as the API server would. */
+  /** A job as a user writes it: defaults applied, and the CRD's bounds and rules checked as the API server would. */
   public static JobSettings readJob(Path file) {
     JsonNode root = readTree(file);
     if (!"ReLATrainingJob".equals(root.path("kind").asText())) {
@@ -35,7 +34,12 @@ public final class JobFiles {
       throw new BadInputException(file + ": spec is missing");
     }
     SchemaDefaults.applyToSpec((ObjectNode) spec);
-    List<String> errors = SchemaValidator.validateSpec(spec);
+    // a local file may leave the name out (it runs as "relajob"); the rules on it see that name
+    if (!root.path("metadata").isObject()) {
+      ((ObjectNode) root).putObject("metadata");
+    }
+    ((ObjectNode) root.get("metadata")).put("name", name);
+    List<String> errors = SchemaValidator.validateJob(root);
     if (!errors.isEmpty()) {
       throw new BadInputException(file + ": " + String.join("; ", errors));
     }

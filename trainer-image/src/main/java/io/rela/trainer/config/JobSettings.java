@@ -105,37 +105,21 @@ public record JobSettings(String name, Data data, Prior prior, Model model, Trai
     return from(name, null, s);
   }
 
-  /** The settings of job {@code name} whose metadata.uid is {@code uid} (null outside a cluster). */
+  /**
+   * The settings of job {@code name} whose metadata.uid is {@code uid} (null outside a cluster),
+   * from a spec the CRD's schema and rules have accepted ({@link JobFiles} checks files).
+   */
   public static JobSettings from(String name, String uid, ReLATrainingJobSpec s) {
-    if (s.dataset == null || s.dataset.format == null || s.dataset.path == null) {
-      throw new BadInputException("spec.dataset.format and spec.dataset.path are required");
-    }
+    // the spec has passed the CRD's schema and CEL rules (the API server's, or SchemaValidator's
+    // for a local file): required fields are present and the cross-field rules hold
     DatasetFormat format = s.dataset.format;
     int size = s.dataset.imageSize != null ? s.dataset.imageSize : Datasets.nativeSize(format);
     int channels = s.dataset.channels != null ? s.dataset.channels : Datasets.nativeChannels(format);
     Path train = Paths.get(s.dataset.path);
     Path eval = s.dataset.evalPath != null ? Paths.get(s.dataset.evalPath) : train;
     var p = s.prior;
-    if (p.type == PriorType.Job && p.jobRef == null) {
-      throw new BadInputException("spec.prior.jobRef: type Job requires jobRef");
-    }
     boolean fileprior = p.type == PriorType.TorchScript || p.type == PriorType.ONNX;
-    if (fileprior && (p.uri == null || p.uri.isBlank())) {
-      throw new BadInputException("spec.prior.uri: required for a " + p.type + " prior");
-    }
     var r = s.rela;
-    if (r.schedule == Schedule.Constant && r.constantFraction == null) {
-      throw new BadInputException("spec.rela.constantFraction: schedule Constant requires constantFraction");
-    }
-    if (r.schedule != Schedule.Constant && r.constantFraction != null) {
-      throw new BadInputException("spec.rela.constantFraction: only allowed with schedule Constant");
-    }
-    if ((r.fastWindowEpochs == null) != (r.slowWindowEpochs == null)) {
-      throw new BadInputException("spec.rela.fastWindowEpochs: fastWindowEpochs and slowWindowEpochs are set together");
-    }
-    if (r.fastWindowEpochs != null && r.schedule != Schedule.Adaptive) {
-      throw new BadInputException("spec.rela.fastWindowEpochs: only allowed with schedule Adaptive");
-    }
     int d = Backbones.featureDim(s.model.backbone);
     int hidden = s.model.hiddenDim != null ? s.model.hiddenDim : 2 * d;
     var t = s.training;

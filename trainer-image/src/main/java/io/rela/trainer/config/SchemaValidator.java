@@ -1,6 +1,7 @@
-package io.rela.api.contract;
+package io.rela.trainer.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rela.api.contract.SchemaDefaults;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -8,14 +9,27 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Checks a spec against the CRD's OpenAPI schema (types, required fields, enums, bounds,
- * patterns, unknown fields) with messages that name the field, for files that never pass
- * through an API server. The CEL rules are checked by the code that reads the spec.
+ * Checks a job against the CRD's own schema, for files that never pass through an API server:
+ * the OpenAPI part (types, required fields, enums, bounds, patterns, unknown fields) and the
+ * CEL rules ({@code x-kubernetes-validations}, evaluated by {@link CrdRules}), with messages that
+ * name the field as the API server does. The CRD is the one source of truth: nothing here
+ * restates a rule.
  */
 public final class SchemaValidator {
 
   private SchemaValidator() {}
 
+  /** A whole ReLATrainingJob (the rules on metadata.name included); its spec's defaults applied. */
+  public static List<String> validateJob(JsonNode job) {
+    List<String> errors = new ArrayList<>();
+    // apiVersion, kind and metadata are the API server's own; the CRD's schema covers spec and
+    // the rules on the whole object
+    validate(job.path("spec"), SchemaDefaults.specSchema(), "spec", errors);
+    CrdRules.check(job, SchemaDefaults.schema().path("x-kubernetes-validations"), "", errors);
+    return errors;
+  }
+
+  /** A spec alone (a rendered config, whose job the API server has already admitted). */
   public static List<String> validateSpec(JsonNode spec) {
     List<String> errors = new ArrayList<>();
     validate(spec, SchemaDefaults.specSchema(), "spec", errors);
@@ -38,7 +52,7 @@ public final class SchemaValidator {
         }
         for (JsonNode r : s.path("required")) {
           if (!v.has(r.asText())) {
-            errors.add(path + "." + r.asText() + ": Required value");
+            errors.add(child(path, r.asText()) + ": Required value");
           }
         }
         if (s.has("maxProperties") && v.size() > s.get("maxProperties").asInt()) {
@@ -48,7 +62,7 @@ public final class SchemaValidator {
         JsonNode additional = s.get("additionalProperties");
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> f = it.next();
-          String child = path + "." + f.getKey();
+          String child = child(path, f.getKey());
           if (props != null && props.has(f.getKey())) {
             validate(f.getValue(), props.get(f.getKey()), child, errors);
           } else if (additional != null) {
@@ -57,6 +71,7 @@ public final class SchemaValidator {
             errors.add(child + ": unknown field");
           }
         }
+        CrdRules.check(v, s.path("x-kubernetes-validations"), path, errors);
       }
       case "array" -> {
         if (!v.isArray()) {
@@ -119,6 +134,10 @@ public final class SchemaValidator {
       }
       default -> { }
     }
+  }
+
+  private static String child(String path, String field) {
+    return path.isEmpty() ? field : path + "." + field;
   }
 
   private static String fmt(double d) {
