@@ -2,9 +2,10 @@ package io.rela.operator;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.rela.operator.metrics.JobMetrics;
+import io.rela.operator.resources.OperatorSettings;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Wires the plain classes into the Quarkus application. */

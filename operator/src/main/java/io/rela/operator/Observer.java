@@ -169,7 +169,7 @@ final class Observer {
       if (k == null || retired.containsKey(j.getMetadata().getUid())) {
         continue;
       }
-      if (OwnedResources.controlledBy(j, job)) {
+      if (Labels.controlledBy(j, job)) {
         jobs.put(k, j);
         jobUids.add(j.getMetadata().getUid());
       } else {
@@ -188,7 +188,7 @@ final class Observer {
     ConfigMap config = null;
     ProgressReport progress = null;
     for (ConfigMap cm : ctx.getSecondaryResources(ConfigMap.class)) {
-      if (!OwnedResources.controlledBy(cm, job)) {
+      if (!Labels.controlledBy(cm, job)) {
         continue;
       }
       if (cm.getMetadata().getName().equals(TrainerConfigMap.name(job))) {

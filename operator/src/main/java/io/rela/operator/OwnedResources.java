@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.rela.api.ReLATrainingJob;
 import io.rela.api.contract.TrainerConfig;
+import io.rela.operator.resources.Labels;
 import io.rela.operator.resources.ProgressConfigMap;
 import io.rela.operator.resources.ProgressRole;
 import io.rela.operator.resources.ProgressRoleBinding;
@@ -67,19 +68,13 @@ final class OwnedResources {
         throw e;
       }
       HasMetadata existing = client.resource(resource).get();
-      if (existing != null && !controlledBy(existing, job)) {
+      if (existing != null && !Labels.controlledBy(existing, job)) {
         throw new NameConflictException(existing.getKind(), existing.getMetadata().getName());
       }
       return null;
     }
   }
 
-  /** Whether {@code o}'s controller owner reference is {@code job} (by UID, not only by name). */
-  static boolean controlledBy(HasMetadata o, ReLATrainingJob job) {
-    return o.getMetadata().getOwnerReferences() != null && o.getMetadata().getOwnerReferences().stream()
-        .anyMatch(r -> Boolean.TRUE.equals(r.getController()) && job.getMetadata().getUid() != null
-            && job.getMetadata().getUid().equals(r.getUid()));
-  }
 
   /** An object has one of the job's derived names but belongs to something else. */
   static final class NameConflictException extends RuntimeException {

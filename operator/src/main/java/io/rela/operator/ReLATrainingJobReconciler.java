@@ -12,6 +12,7 @@ import io.rela.api.status.ReLATrainingJobStatus;
 import io.rela.operator.metrics.JobMetrics;
 import io.rela.operator.plan.Plan;
 import io.rela.operator.plan.StagePlanner;
+import io.rela.operator.resources.OperatorSettings;
 import io.rela.operator.status.Conditions;
 import io.rela.operator.status.ReconcileFailure;
 import io.rela.operator.status.StatusAggregator;
@@ -86,9 +87,6 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob> {
     }
     ReLATrainingJobStatus before = job.getStatus();
     ReLATrainingJobStatus after = StatusAggregator.aggregate(before, plan.observation(), Instant.now().toString());
-    if (plan.retriedFor() != null) {
-      after.retriedFor = plan.retriedFor();
-    }
     metrics.record(job.getMetadata().getNamespace(), job.getMetadata().getName(), after);
     if (!after.equals(before)) {
       ReLATrainingJob patch = new ReLATrainingJob();
@@ -101,8 +99,9 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob> {
     for (Plan.Event e : plan.events()) {
       events.emit(job, e.warning(), e.reason(), e.message());
     }
-    announceStageChange(job, before == null ? null : before.stage, after);
-    if (before == null || before.stage != after.stage) {
+    StatusAggregator.StageChange change = StatusAggregator.stageChange(before == null ? null : before.stage, after);
+    if (change != null) {
+      events.emit(job, change.warning(), change.reason(), change.message());
       Observer.dependents(ctx, job).forEach(wake::propagateEvent);
     }
     UpdateControl<ReLATrainingJob> control = UpdateControl.noUpdate();
@@ -123,19 +122,5 @@ public class ReLATrainingJobReconciler implements Reconciler<ReLATrainingJob> {
     status.conditions = conditions;
     job.setStatus(status);
     return ErrorStatusUpdateControl.patchStatus(job);
-  }
-
-  private void announceStageChange(ReLATrainingJob job, io.rela.api.status.Stage before, ReLATrainingJobStatus after) {
-    if (after.stage == before) {
-      return;
-    }
-    String msg = after.conditions.stream()
-        .filter(c -> "Progressing".equals(c.getType()) || "Failed".equals(c.getType()) && "True".equals(c.getStatus()))
-        .reduce((a, b) -> b).map(c -> c.getMessage()).orElse("");
-    if (after.stage == io.rela.api.status.Stage.Failed) {
-      events.emit(job, true, "Failed", msg);
-    } else {
-      events.emit(job, false, after.stage.name(), (before == null ? "" : before + " -> ") + after.stage + ": " + msg);
-    }
   }
 }

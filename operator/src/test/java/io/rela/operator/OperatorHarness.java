@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rela.api.ReLATrainingJob;
 import io.rela.operator.metrics.JobMetrics;
+import io.rela.operator.resources.OperatorSettings;
 import io.rela.testinfra.KubeApiServer;
 import java.time.Duration;
 import java.time.Instant;

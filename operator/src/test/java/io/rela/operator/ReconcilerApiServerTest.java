@@ -16,8 +16,6 @@ import io.rela.operator.status.Conditions;
 import io.rela.testinfra.Envtest;
 import io.rela.testinfra.KubeApiServer;
 import io.rela.testinfra.KubeApiServerExtension;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -218,7 +216,7 @@ class ReconcilerApiServerTest {
     assertThat(op.client.batch().v1().jobs().inNamespace(ns).withName("second-embed").get()).isNull();
     ReLATrainingJob second = op.awaitJob(ns, "second", x -> x.getStatus() != null && x.getStatus().stage == Stage.Training);
     assertThat(second.getStatus().prior.reused).isTrue();
-    assertThat(second.getStatus().prior.cacheKey).isEqualTo(op.job(ns, "first").getStatus().prior.cacheKey);
+    assertThat(second.getStatus().prior.indexKey).isNotNull().isEqualTo(op.job(ns, "first").getStatus().prior.indexKey);
     // a different prior seed is a different key: no hit
     apply(ns, quickJob("third", cache.replace("prior:\n", "prior:\n    inputSize: 32\n")));
     op.awaitBatchJob(ns, "third-embed");

@@ -8,8 +8,14 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PriorStatus {
 
-  @JsonPropertyDescription("Cache key of the embedding: a digest of dataset, prior and input size.")
+  @JsonPropertyDescription("The embedding's key in the cache, as the trainer made it from content (the dataset's identity,"
+      + " the prior file's digest or its source job's UID, the input size); set once a trainer pod reports it.")
   public String cacheKey;
+
+  @JsonPropertyDescription("For a shared cache claim: the operator's index key, a digest of the spec fields that name the"
+      + " dataset and the prior. A later job with the same index key skips its embedding stage; its trainer still checks"
+      + " the cache by cacheKey and embeds what is missing.")
+  public String indexKey;
 
   @JsonPropertyDescription("Width d of the prior's embeddings.")
   public Integer dimension;
@@ -23,12 +29,13 @@ public class PriorStatus {
   @Override
   public boolean equals(Object o) {
     return o instanceof PriorStatus p && Objects.equals(cacheKey, p.cacheKey)
+        && Objects.equals(indexKey, p.indexKey)
         && Objects.equals(dimension, p.dimension) && Objects.equals(samples, p.samples)
         && Objects.equals(reused, p.reused);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(cacheKey, dimension, samples, reused);
+    return Objects.hash(cacheKey, indexKey, dimension, samples, reused);
   }
 }

@@ -24,15 +24,6 @@ public record Observed(ReLATrainingJob job, Map<StageJob.Kind, Job> jobs, Map<St
     ConfigMap config, ProgressReport progress, String conflict, ReLATrainingJob priorSource, ConfigMap cacheIndex,
     Map<StageJob.Kind, String> createFailures, Map<String, String> claimAccess, Map<String, String> secretAccess, Instant now) {
 
-  /**
-   * A train or eval Job exists, or an epoch was trained (a train Job deleted to free Kueue's quota
-   * on suspend leaves its progress): the trainer config is frozen and the prior's targets are built.
-   */
-  public boolean trainingStarted() {
-    return jobs.containsKey(StageJob.Kind.TRAIN) || jobs.containsKey(StageJob.Kind.EVAL)
-        || (progress != null && progress.epoch != null && progress.epoch > 0);
-  }
-
   public List<Pod> pods(StageJob.Kind kind) {
     return pods.getOrDefault(kind, List.of());
   }

@@ -6,11 +6,9 @@ import java.util.List;
 
 /**
  * What one reconciliation does: the changes to make, the Events to send once the status is
- * written, the status observation, when to look again without a change (null: only on one),
- * and the retry annotation value acted on (null: none).
+ * written, the status observation, and when to look again without a change (null: only on one).
  */
-public record Plan(List<Action> actions, List<Event> events, Observation observation, Duration recheckAfter,
-    String retriedFor) {
+public record Plan(List<Action> actions, List<Event> events, Observation observation, Duration recheckAfter) {
 
   /** A Kubernetes Event on the job. */
   public record Event(boolean warning, String reason, String message) {}

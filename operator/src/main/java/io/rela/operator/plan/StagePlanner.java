@@ -11,8 +11,8 @@ import io.rela.api.spec.Schedule;
 import io.rela.api.status.PriorStatus;
 import io.rela.api.status.ReLATrainingJobStatus;
 import io.rela.api.status.Stage;
-import io.rela.operator.OperatorSettings;
 import io.rela.operator.resources.Labels;
+import io.rela.operator.resources.OperatorSettings;
 import io.rela.operator.resources.PriorCache;
 import io.rela.operator.resources.StageJob;
 import io.rela.operator.resources.TrainerConfigMap;
@@ -46,17 +46,46 @@ public final class StagePlanner {
     this.settings = settings;
   }
 
-  /** Collects one plan's actions and events. */
+  /**
+   * One plan being drafted: its actions and Events, and what every status observation of this
+   * reconciliation carries (generation, progress, prior), so a decision reads as one line.
+   */
   private static final class Draft {
+    final long gen;
+    final ProgressReport progress;
+    final PriorStatus prior;
     final List<Action> actions = new ArrayList<>();
     final List<Plan.Event> events = new ArrayList<>();
+    private Duration recheck;
+    private String retriedFor;
 
-    Plan done(Observation o) {
-      return done(o, null, null);
+    Draft(long gen, ProgressReport progress, PriorStatus prior) {
+      this.gen = gen;
+      this.progress = progress;
+      this.prior = prior;
     }
 
-    Plan done(Observation o, Duration recheck, String retriedFor) {
-      return new Plan(List.copyOf(actions), List.copyOf(events), o, recheck, retriedFor);
+    Draft event(boolean warning, String reason, String message) {
+      events.add(new Plan.Event(warning, reason, message));
+      return this;
+    }
+
+    /** Look again after {@code d} even without a change. */
+    Draft recheckAfter(Duration d) {
+      recheck = d;
+      return this;
+    }
+
+    /** The rela.io/retry value this plan acts on. */
+    Draft retried(String value) {
+      retriedFor = value;
+      return this;
+    }
+
+    /** The plan, with the job in {@code stage} for {@code reason}. */
+    Plan in(Stage stage, String reason, String message) {
+      return new Plan(List.copyOf(actions), List.copyOf(events),
+          new Observation(gen, stage, reason, message, progress, prior, retriedFor), recheck);
     }
   }
 
@@ -66,25 +95,27 @@ public final class StagePlanner {
       return conflict(job, seen.conflict());
     }
     long gen = generation(job);
-    Draft d = new Draft();
     if (job.getSpec() == null || job.getSpec().unreadable != null || job.getSpec().dataset == null) {
       // stored under an older or hand-edited CRD: this job alone is refused, the rest go on
       String why = job.getSpec() != null && job.getSpec().unreadable != null ? job.getSpec().unreadable
           : "spec.dataset: cannot be read by this operator version";
-      return d.done(new Observation(gen, Stage.Failed, Reason.INVALID_SPEC, why + ". Edit the field to a value the CRD"
-          + " allows (kubectl explain relatrainingjob.spec); the edit applies at once.", seen.progress(), null));
+      return new Draft(gen, seen.progress(), null).in(Stage.Failed, Reason.INVALID_SPEC, why + ". Edit the field to a value the"
+          + " CRD allows (kubectl explain relatrainingjob.spec); the edit applies at once.");
     }
+    Draft d = new Draft(gen, seen.progress(), priorStatus(job, seen));
     ReLATrainingJobStatus status = job.getStatus();
-    PriorStatus prior = priorStatus(job, seen);
     // a job refused for an unreadable spec starts over once an edit made it readable
     boolean refusedSpec = status != null && status.stage == Stage.Failed && Reason.INVALID_SPEC.equals(reasonOf(status));
     if (status != null && status.stage != null && status.stage.isFinal() && !refusedSpec) {
       String retry = job.getMetadata().getAnnotations() == null ? null : job.getMetadata().getAnnotations().get(RETRY_ANNOTATION);
       if (status.stage == Stage.Failed && retry != null && !retry.equals(status.retriedFor)) {
-        return retry(d, seen, retry, gen, prior);
+        return retry(d, seen, retry);
       }
-      return d.done(new Observation(gen, status.stage, reasonOf(status), messageOf(status), seen.progress(), prior));
+      return d.in(status.stage, reasonOf(status), messageOf(status));
     }
+    Duration grace = job.getSpec().imagePullGracePeriodSeconds == null ? StageState.DEFAULT_START_GRACE
+        : Duration.ofSeconds(job.getSpec().imagePullGracePeriodSeconds);
+    JobStages stages = JobStages.of(seen, grace);
     // a Job prior needs its source job finished (its changes wake this job through an index)
     String priorClaim = null;
     String priorCheckpoint = null;
@@ -99,107 +130,80 @@ public final class StagePlanner {
         priorJobUid = source.getMetadata().getUid();
         priorCheckpoint = source.getStatus().results.checkpoint
             .replaceFirst("^" + Mounts.WORKSPACE, Mounts.PRIOR_JOB);
-      } else if (!seen.trainingStarted()) {
+      } else if (!stages.trainingStarted()) {
         // once training runs its targets are built: a source deleted then no longer stops this job
-        return d.done(new Observation(gen, Stage.Pending, source == null ? Reason.PRIOR_JOB_NOT_FOUND : Reason.PRIOR_JOB_NOT_READY,
-            source == null ? "ReLATrainingJob " + ref + ", whose trained backbone is this job's prior (spec.prior.jobRef), does"
-                + " not exist in this namespace: create it, or change spec.prior; this job starts when it succeeds."
-                : "Waiting for ReLATrainingJob " + ref + " to succeed (it is " + (source.getStatus() == null
-                    || source.getStatus().stage == null ? "Pending" : source.getStatus().stage) + "): its trained backbone is"
-                    + " this job's prior.", seen.progress(), prior));
+        return d.in(Stage.Pending, source == null ? Reason.PRIOR_JOB_NOT_FOUND : Reason.PRIOR_JOB_NOT_READY, source == null
+            ? "ReLATrainingJob " + ref + ", whose trained backbone is this job's prior (spec.prior.jobRef), does not exist in"
+                + " this namespace: create it, or change spec.prior; this job starts when it succeeds."
+            : "Waiting for ReLATrainingJob " + ref + " to succeed (it is " + (source.getStatus() == null
+                || source.getStatus().stage == null ? "Pending" : source.getStatus().stage) + "): its trained backbone is"
+                + " this job's prior.");
       }
     }
-    String cacheKey = PriorCache.shared(job) ? PriorCache.key(job) : null;
+    String indexKey = PriorCache.shared(job) ? PriorCache.indexKey(job) : null;
     TrainerConfig config = TrainerConfigMap.render(job, priorCheckpoint, priorJobUid, settings.trainerMetricsPort());
-    refuseSpecChangeWhileRunning(d, job, seen, gen);
+    refuseSpecChangeWhileRunning(d, job, seen);
 
-    Duration grace = job.getSpec().imagePullGracePeriodSeconds == null ? StageState.DEFAULT_START_GRACE
-        : Duration.ofSeconds(job.getSpec().imagePullGracePeriodSeconds);
-    StageState embed = state(seen, StageJob.Kind.EMBED, grace);
-    StageState train = state(seen, StageJob.Kind.TRAIN, grace);
-    StageState eval = state(seen, StageJob.Kind.EVAL, grace);
-    // a later stage's Job means the earlier stages are done, even once ttlSecondsAfterFinished
-    // has removed their Jobs; and the cache index is only consulted before training starts
-    boolean trainStarted = !train.is(StageState.Phase.ABSENT) || !eval.is(StageState.Phase.ABSENT) || seen.trainingStarted();
     // plain BYOL (schedule None) never uses the prior's targets: no embedding stage at all
     Schedule schedule = job.getSpec().rela.schedule;
     boolean usesTargets = schedule == null || schedule.usesPriorTargets();
-    boolean cacheHit = usesTargets && cacheKey != null && embed.is(StageState.Phase.ABSENT) && !trainStarted
-        && cacheHolds(seen, cacheKey);
-    Stages ctx = new Stages(seen, config, priorClaim, gen, prior);
-    if (usesTargets && !cacheHit && !trainStarted && !embed.is(StageState.Phase.SUCCEEDED)) {
-      return stage(d, ctx, StageJob.Kind.EMBED, embed, Stage.Embedding, Reason.EMBEDDING,
+    boolean cacheHit = usesTargets && indexKey != null && stages.embed().is(StageState.Phase.ABSENT)
+        && !stages.trainingStarted() && cacheHolds(seen, indexKey);
+    Context ctx = new Context(seen, stages, config, priorClaim);
+    if (usesTargets && !cacheHit && !stages.trainingStarted() && !stages.embed().is(StageState.Phase.SUCCEEDED)) {
+      return stage(d, ctx, StageJob.Kind.EMBED, stages.embed(), Stage.Embedding, Reason.EMBEDDING,
           "Embedding the dataset with the prior (" + shards(job) + " pod(s)).");
     }
-    if (embed.is(StageState.Phase.SUCCEEDED) && cacheKey != null && !trainStarted && !cacheHolds(seen, cacheKey)) {
-      d.actions.add(new Action.RecordCacheEntry(cacheKey, job.getMetadata().getName() + " " + job.getSpec().prior.cacheClaimName));
+    if (stages.embed().is(StageState.Phase.SUCCEEDED) && indexKey != null && !stages.trainingStarted()
+        && !cacheHolds(seen, indexKey)) {
+      d.actions.add(new Action.RecordCacheEntry(indexKey, job.getMetadata().getName() + " " + job.getSpec().prior.cacheClaimName));
     }
-    if (!train.is(StageState.Phase.SUCCEEDED) && eval.is(StageState.Phase.ABSENT)) {
+    if (!stages.train().is(StageState.Phase.SUCCEEDED) && stages.eval().is(StageState.Phase.ABSENT)) {
       if (cacheHit) {
-        d.events.add(new Plan.Event(false, Reason.PRIOR_CACHE_HIT,
-            "Prior embedding " + cacheKey + " is already in the cache; skipping the embedding stage."));
+        d.event(false, Reason.PRIOR_CACHE_HIT, "Prior embedding " + indexKey + " is already in the cache; skipping the"
+            + " embedding stage.");
       }
-      return stage(d, ctx, StageJob.Kind.TRAIN, train, Stage.Training, Reason.TRAINING,
+      return stage(d, ctx, StageJob.Kind.TRAIN, stages.train(), Stage.Training, Reason.TRAINING,
           "Training with ReLA then BYOL; progress in status.progress.");
     }
-    if (!eval.is(StageState.Phase.SUCCEEDED)) {
-      return stage(d, ctx, StageJob.Kind.EVAL, eval, Stage.Evaluating, Reason.EVALUATING,
+    if (!stages.eval().is(StageState.Phase.SUCCEEDED)) {
+      return stage(d, ctx, StageJob.Kind.EVAL, stages.eval(), Stage.Evaluating, Reason.EVALUATING,
           "Evaluating the trained backbone with a linear probe.");
     }
-    return d.done(new Observation(gen, Stage.Succeeded, Reason.SUCCEEDED, "The run finished and was evaluated.", seen.progress(), prior));
-  }
-
-  /**
-   * A stage's state; a running Job without pods whose controller reported FailedCreate (a
-   * quota, Pod Security) is stalled with that message while Kubernetes retries.
-   */
-  private static StageState state(Observed seen, StageJob.Kind kind, Duration grace) {
-    Job j = seen.jobs().get(kind);
-    StageState s = StageState.of(j, seen.pods(kind), seen.now(), grace);
-    String failure = seen.createFailures().get(kind);
-    if (s.is(StageState.Phase.ACTIVE) && failure != null && seen.pods(kind).isEmpty()) {
-      return new StageState(StageState.Phase.STALLED, Reason.FAILED_CREATE, "Job " + j.getMetadata().getName()
-          + " cannot create its pods: " + failure + ". Kubernetes retries; it goes on once the namespace's ResourceQuota or"
-          + " Pod Security level lets the pods in (`kubectl describe job -n " + j.getMetadata().getNamespace() + " "
-          + j.getMetadata().getName() + "`).");
-    }
-    return s;
+    return d.in(Stage.Succeeded, Reason.SUCCEEDED, "The run finished and was evaluated.");
   }
 
   /** What every stage decision needs besides the stage's own state. */
-  private record Stages(Observed seen, TrainerConfig config, String priorClaim, long gen, PriorStatus prior) {}
+  private record Context(Observed seen, JobStages stages, TrainerConfig config, String priorClaim) {}
 
   /** Drives one stage's Job: create it, follow suspend and Kueue, report what stops it. */
-  private Plan stage(Draft d, Stages c, StageJob.Kind kind, StageState state, Stage running, String reason, String message) {
+  private Plan stage(Draft d, Context c, StageJob.Kind kind, StageState state, Stage running, String reason, String message) {
     ReLATrainingJob job = c.seen().job();
     boolean suspend = Boolean.TRUE.equals(job.getSpec().suspend);
     boolean kueue = Labels.queuedByKueue(job);
     Job existing = c.seen().jobs().get(kind);
     if (kueue && suspend && !state.is(StageState.Phase.FAILED)) {
-      return suspendQueued(d, c, kind, existing);
+      return suspendQueued(d, kind, existing);
     }
     if (existing != null && !state.is(StageState.Phase.FAILED) && !state.is(StageState.Phase.SUCCEEDED)
         && StageJob.madeFromAnotherSpec(existing, job)) {
-      if (neverRan(existing, c.seen().pods(kind), kind, c.seen().progress())) {
+      if (JobStages.neverRan(existing, c.seen().pods(kind), kind, c.seen().progress())) {
         // pending, unschedulable, pulling or queued: nothing ran, so the edit applies at once
         String name = existing.getMetadata().getName();
         d.actions.add(new Action.DeleteStageJob(name, existing.getMetadata().getUid()));
-        String applied = "Generation " + c.gen() + " applied: Job " + name + " had not started a pod, so it is re-created"
+        String applied = "Generation " + d.gen + " applied: Job " + name + " had not started a pod, so it is re-created"
             + " from the edited spec.";
-        d.events.add(new Plan.Event(false, Reason.SPEC_APPLIED, applied));
-        return d.done(new Observation(c.gen(), running, Reason.SPEC_APPLIED, applied, c.seen().progress(), c.prior()),
-            RETRY_RECHECK, null);
+        return d.event(false, Reason.SPEC_APPLIED, applied).recheckAfter(RETRY_RECHECK).in(running, Reason.SPEC_APPLIED, applied);
       }
-      message = message + " " + waitingEdit(existing, kind, c.gen());
+      message = message + " " + waitingEdit(existing, kind, d.gen);
     }
     switch (state.phase()) {
       case FAILED:
         stopIfRunning(d, kind, existing, state, c.seen().pods(kind), kueue);
-        return d.done(new Observation(c.gen(), Stage.Failed, state.reason(), state.message(), c.seen().progress(), c.prior()));
+        return d.in(Stage.Failed, state.reason(), state.message());
       case STALLED:
         if (!suspend) {
-          return d.done(new Observation(c.gen(), running, state.reason(), state.message(), c.seen().progress(), c.prior()),
-              state.recheckIn(), null);
+          return d.recheckAfter(state.recheckIn()).in(running, state.reason(), state.message());
         }
         d.actions.add(new Action.SetSuspend(kind, true));
         break;
@@ -207,23 +211,22 @@ public final class StagePlanner {
         String refused = ClaimAccess.refusal(job, c.seen().claimAccess());
         if (refused != null) {
           // checked before any pod could mount the claim; the claim's label change wakes the job
-          return d.done(new Observation(c.gen(), Stage.Pending, Reason.CLAIM_NOT_ALLOWED, refused, c.seen().progress(), c.prior()));
+          return d.in(Stage.Pending, Reason.CLAIM_NOT_ALLOWED, refused);
         }
         String secretRefused = kind == StageJob.Kind.EMBED ? null : SecretAccess.refusal(job, c.seen().secretAccess());
         if (secretRefused != null) {
           // no informer on Secrets (the operator may only get them): looked at again after a while
-          return d.done(new Observation(c.gen(), Stage.Pending, Reason.SECRET_NOT_ALLOWED, secretRefused, c.seen().progress(),
-              c.prior()), SECRET_RECHECK, null);
+          return d.recheckAfter(SECRET_RECHECK).in(Stage.Pending, Reason.SECRET_NOT_ALLOWED, secretRefused);
         }
         // the config is frozen from the first training pod on: a refused spec change never reaches a pod
-        d.actions.add(new Action.EnsureSupporting(c.config(), c.seen().trainingStarted()));
+        d.actions.add(new Action.EnsureSupporting(c.config(), c.stages().trainingStarted()));
         d.actions.add(new Action.CreateStageJob(kind, StageJob.desired(job, kind, settings, c.priorClaim())));
         break;
       case SUSPENDED:
         if (!suspend && !kueue) {
           d.actions.add(new Action.SetSuspend(kind, false));
-          d.events.add(new Plan.Event(false, "Resumed", StageJob.name(job, kind) + " resumed; training continues from its last checkpoint."));
-          return d.done(new Observation(c.gen(), running, reason, message, c.seen().progress(), c.prior()));
+          return d.event(false, "Resumed", StageJob.name(job, kind) + " resumed; training continues from its last checkpoint.")
+              .in(running, reason, message);
         }
         break;
       case ACTIVE:
@@ -235,16 +238,16 @@ public final class StagePlanner {
         break;
     }
     if (suspend) {
-      return d.done(new Observation(c.gen(), Stage.Suspended, Reason.SUSPENDED_BY_USER, "spec.suspend is true: "
-          + StageJob.name(job, kind) + " is suspended; set it to false to resume from the last checkpoint.", c.seen().progress(), c.prior()));
+      return d.in(Stage.Suspended, Reason.SUSPENDED_BY_USER, "spec.suspend is true: " + StageJob.name(job, kind)
+          + " is suspended; set it to false to resume from the last checkpoint.");
     }
     if (kueue && (state.is(StageState.Phase.SUSPENDED) || state.is(StageState.Phase.ABSENT))) {
-      return d.done(new Observation(c.gen(), Stage.Suspended, Reason.QUEUED, StageJob.name(job, kind)
-          + " waits for Kueue to admit it (LocalQueue " + job.getSpec().queue.name + (job.getSpec().queue.priorityClass == null
-          ? "" : ", priority " + job.getSpec().queue.priorityClass) + "); a stage Kueue preempted resumes from its last"
-          + " checkpoint when admitted again.", c.seen().progress(), c.prior()));
+      return d.in(Stage.Suspended, Reason.QUEUED, StageJob.name(job, kind) + " waits for Kueue to admit it (LocalQueue "
+          + job.getSpec().queue.name + (job.getSpec().queue.priorityClass == null ? "" : ", priority "
+          + job.getSpec().queue.priorityClass) + "); a stage Kueue preempted resumes from its last checkpoint when admitted"
+          + " again.");
     }
-    return d.done(new Observation(c.gen(), running, reason, message, c.seen().progress(), c.prior()));
+    return d.in(running, reason, message);
   }
 
   /**
@@ -252,44 +255,15 @@ public final class StagePlanner {
    * the stage Job is deleted instead (its quota goes back to the queue) and made again, queued,
    * when spec.suspend is false; training resumes from its last checkpoint either way.
    */
-  private static Plan suspendQueued(Draft d, Stages c, StageJob.Kind kind, Job existing) {
-    ReLATrainingJob job = c.seen().job();
+  private static Plan suspendQueued(Draft d, StageJob.Kind kind, Job existing) {
     boolean done = existing != null && (hasCondition(existing, "Complete") || hasCondition(existing, "Failed"));
     if (existing != null && !done && existing.getMetadata().getDeletionTimestamp() == null) {
       d.actions.add(new Action.DeleteStageJob(existing.getMetadata().getName(), existing.getMetadata().getUid()));
-      d.events.add(new Plan.Event(false, Reason.SUSPENDED_BY_USER, "Job " + existing.getMetadata().getName()
-          + " deleted: Kueue frees its quota; it is queued again when spec.suspend is false."));
+      d.event(false, Reason.SUSPENDED_BY_USER, "Job " + existing.getMetadata().getName()
+          + " deleted: Kueue frees its quota; it is queued again when spec.suspend is false.");
     }
-    return d.done(new Observation(c.gen(), Stage.Suspended, Reason.SUSPENDED_BY_USER, "spec.suspend is true: the "
-        + kind.command + " stage holds no quota in Kueue (its Job is deleted); set it to false to queue it again and resume"
-        + " from the last checkpoint.", c.seen().progress(), c.prior()));
-  }
-
-  /**
-   * Whether no pod of stage Job {@code j} ever ran: none succeeded or failed, none is running or
-   * ran a container, and (training) no epoch was reported. Such a Job is re-created on an edit.
-   */
-  static boolean neverRan(Job j, List<Pod> pods, StageJob.Kind kind, ProgressReport progress) {
-    var s = j.getStatus();
-    if (s != null && ((s.getSucceeded() != null && s.getSucceeded() > 0) || (s.getFailed() != null && s.getFailed() > 0))) {
-      return false;
-    }
-    for (Pod p : pods) {
-      String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
-      if ("Running".equals(phase) || "Succeeded".equals(phase) || "Failed".equals(phase)) {
-        return false;
-      }
-      if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
-        for (var cs : p.getStatus().getContainerStatuses()) {
-          boolean ran = (cs.getState() != null && (cs.getState().getRunning() != null || cs.getState().getTerminated() != null))
-              || (cs.getLastState() != null && cs.getLastState().getTerminated() != null);
-          if (ran) {
-            return false;
-          }
-        }
-      }
-    }
-    return kind != StageJob.Kind.TRAIN || progress == null || progress.epoch == null || progress.epoch == 0;
+    return d.in(Stage.Suspended, Reason.SUSPENDED_BY_USER, "spec.suspend is true: the " + kind.command + " stage holds no"
+        + " quota in Kueue (its Job is deleted); set it to false to queue it again and resume from the last checkpoint.");
   }
 
   /** What a running stage says of an edit it does not take: which generation it runs, and when the edit applies. */
@@ -344,7 +318,7 @@ public final class StagePlanner {
    * value is recorded in status.retriedFor so it is acted on once, and the next reconciliation
    * creates the stage again, which resumes from its last checkpoint.
    */
-  private static Plan retry(Draft d, Observed seen, String value, long gen, PriorStatus prior) {
+  private static Plan retry(Draft d, Observed seen, String value) {
     List<String> deleted = new ArrayList<>();
     for (Job j : seen.jobs().values()) {
       if (!hasCondition(j, "Complete")) {
@@ -354,33 +328,31 @@ public final class StagePlanner {
     }
     String message = "Retrying (" + RETRY_ANNOTATION + "=" + value + "): " + (deleted.isEmpty() ? "no stage Job to replace"
         : "deleted " + String.join(", ", deleted)) + "; the stage starts again from its last checkpoint on the workspace.";
-    d.events.add(new Plan.Event(false, Reason.RETRYING, message));
-    return d.done(new Observation(gen, Stage.Pending, Reason.RETRYING, message, seen.progress(), prior), RETRY_RECHECK, value);
+    return d.event(false, Reason.RETRYING, message).recheckAfter(RETRY_RECHECK).retried(value)
+        .in(Stage.Pending, Reason.RETRYING, message);
   }
 
   /** Nothing is done while another object holds one of the job's names. */
   public Plan conflict(ReLATrainingJob job, String what) {
     Stage stage = job.getStatus() != null && job.getStatus().stage != null ? job.getStatus().stage : Stage.Pending;
-    return new Plan(List.of(), List.of(), new Observation(generation(job), stage, Reason.NAME_CONFLICT, what
+    return new Draft(generation(job), null, null).recheckAfter(CONFLICT_RECHECK).in(stage, Reason.NAME_CONFLICT, what
         + " already exists and is not controlled by this ReLATrainingJob (owner UID " + job.getMetadata().getUid()
-        + "); the operator does not adopt it and waits. Delete or rename that object, or give the job another name.", null, null),
-        CONFLICT_RECHECK, null);
+        + "); the operator does not adopt it and waits. Delete or rename that object, or give the job another name.");
   }
 
   /** Spec changes after training began would silently restart from zero: refuse them, loudly. */
-  private static void refuseSpecChangeWhileRunning(Draft d, ReLATrainingJob job, Observed seen, long gen) {
-    Job train = seen.jobs().get(StageJob.Kind.TRAIN);
-    if (seen.config() == null || train == null || neverRan(train, seen.pods(StageJob.Kind.TRAIN), StageJob.Kind.TRAIN, seen.progress())) {
+  private static void refuseSpecChangeWhileRunning(Draft d, ReLATrainingJob job, Observed seen) {
+    if (seen.config() == null || !JobStages.trainingRan(seen)) {
       return;
     }
     String running = seen.config().getMetadata().getAnnotations() == null ? null
         : seen.config().getMetadata().getAnnotations().get(TrainerConfigMap.SPEC_HASH);
     boolean changed = running != null && !running.equals(TrainerConfigMap.specHash(job.getSpec()));
     boolean newGeneration = job.getStatus() == null || job.getStatus().observedGeneration == null
-        || job.getStatus().observedGeneration != gen;
+        || job.getStatus().observedGeneration != d.gen;
     if (changed && newGeneration) {
-      d.events.add(new Plan.Event(true, Reason.SPEC_CHANGE_REFUSED, "The spec changed while training runs; the run keeps the spec"
-          + " it started with (only spec.suspend applies). Delete and re-create the job to train with the new spec."));
+      d.event(true, Reason.SPEC_CHANGE_REFUSED, "The spec changed while training runs; the run keeps the spec it started"
+          + " with (only spec.suspend applies). Delete and re-create the job to train with the new spec.");
     }
   }
 
@@ -392,13 +364,14 @@ public final class StagePlanner {
   static PriorStatus priorStatus(ReLATrainingJob job, Observed seen) {
     ProgressReport r = seen.progress();
     PriorStatus p = new PriorStatus();
-    p.cacheKey = r != null && r.priorCacheKey != null ? io.rela.operator.status.Conditions.cap(r.priorCacheKey, 128) : (PriorCache.shared(job) ? PriorCache.key(job) : null);
+    p.cacheKey = r != null && r.priorCacheKey != null ? io.rela.operator.status.Conditions.cap(r.priorCacheKey, 128) : null;
+    p.indexKey = PriorCache.shared(job) ? PriorCache.indexKey(job) : null;
     if (r != null) {
       p.dimension = r.priorDimension;
       p.samples = r.priorSamples;
     }
     p.reused = PriorCache.shared(job) ? seen.jobs().get(StageJob.Kind.EMBED) == null && seen.jobs().get(StageJob.Kind.TRAIN) != null : null;
-    return p.cacheKey == null && p.dimension == null ? null : p;
+    return p.cacheKey == null && p.indexKey == null && p.dimension == null ? null : p;
   }
 
   private static long generation(ReLATrainingJob job) {

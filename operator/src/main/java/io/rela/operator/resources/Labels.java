@@ -1,5 +1,6 @@
 package io.rela.operator.resources;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -75,5 +76,12 @@ public final class Labels {
             .withBlockOwnerDeletion(true)
             .build())
         .build();
+  }
+
+  /** Whether {@code o}'s controller owner reference is {@code job} (by UID, not only by name), as {@link #metadata} sets it. */
+  public static boolean controlledBy(HasMetadata o, ReLATrainingJob job) {
+    return o.getMetadata().getOwnerReferences() != null && o.getMetadata().getOwnerReferences().stream()
+        .anyMatch(r -> Boolean.TRUE.equals(r.getController()) && job.getMetadata().getUid() != null
+            && job.getMetadata().getUid().equals(r.getUid()));
   }
 }

@@ -27,8 +27,11 @@ public final class PriorCache {
 
   private PriorCache() {}
 
-  /** Empty when the job has no shared cache claim: its embeddings live in its own workspace. */
-  public static String key(ReLATrainingJob job) {
+  /**
+   * The index key of the job's embedding: a digest of the spec fields that name its dataset and
+   * prior. Meaningful only with a shared cache claim ({@link #shared}).
+   */
+  public static String indexKey(ReLATrainingJob job) {
     ReLATrainingJobSpec s = job.getSpec();
     Map<String, Object> id = new LinkedHashMap<>();
     id.put("format", s.dataset.format);

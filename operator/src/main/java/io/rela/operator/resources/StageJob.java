@@ -12,7 +12,6 @@ import io.rela.api.ReLATrainingJob;
 import io.rela.api.contract.ExitCodes;
 import io.rela.api.contract.Mounts;
 import io.rela.api.contract.TrainerConfig;
-import io.rela.operator.OperatorSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

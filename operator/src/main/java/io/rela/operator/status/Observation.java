@@ -13,6 +13,14 @@ import io.rela.api.status.Stage;
  * @param message what a person should know about the stage
  * @param progress the trainer's latest report, when there is one
  * @param prior the prior embedding in use
+ * @param retriedFor the rela.io/retry value this reconciliation acted on (null: none), kept in
+ *     status.retriedFor so a value is acted on once
  */
 public record Observation(long generation, Stage stage, String reason, String message, ProgressReport progress,
-    PriorStatus prior) {}
+    PriorStatus prior, String retriedFor) {
+
+  /** An observation that acts on no retry. */
+  public Observation(long generation, Stage stage, String reason, String message, ProgressReport progress, PriorStatus prior) {
+    this(generation, stage, reason, message, progress, prior, null);
+  }
+}

@@ -42,7 +42,21 @@ public record StageState(Phase phase, String reason, String message, Duration re
    * @param now the time the observation is judged at
    * @param startGrace how long a pod may fail to pull its image or create its container before
    *     the stage fails
+   * @param createFailure the Job controller's latest FailedCreate message for this Job (a quota,
+   *     Pod Security), or null: a running Job without pods is stalled with it while Kubernetes retries
    */
+  public static StageState of(Job job, Collection<Pod> pods, Instant now, Duration startGrace, String createFailure) {
+    StageState s = of(job, pods, now, startGrace);
+    if (s.is(Phase.ACTIVE) && createFailure != null && pods.isEmpty()) {
+      String name = job.getMetadata().getName();
+      return new StageState(Phase.STALLED, Conditions.Reason.FAILED_CREATE, "Job " + name + " cannot create its pods: "
+          + createFailure + ". Kubernetes retries; it goes on once the namespace's ResourceQuota or Pod Security level lets"
+          + " the pods in (`kubectl describe job -n " + job.getMetadata().getNamespace() + " " + name + "`).");
+    }
+    return s;
+  }
+
+  /** As {@link #of(Job, Collection, Instant, Duration, String)} without a create failure. */
   public static StageState of(Job job, Collection<Pod> pods, Instant now, Duration startGrace) {
     if (job == null) {
       return new StageState(Phase.ABSENT, null, null);
@@ -66,7 +80,7 @@ public record StageState(Phase phase, String reason, String message, Duration re
             : Integer.valueOf(ExitCodes.BAD_INPUT).equals(exit) ? Conditions.Reason.INVALID_INPUT
             : Integer.valueOf(ExitCodes.NON_FINITE_LOSS).equals(exit) ? Conditions.Reason.NON_FINITE_LOSS
             : Integer.valueOf(ExitCodes.GPU_UNAVAILABLE).equals(exit) ? Conditions.Reason.GPU_UNAVAILABLE
-            : Integer.valueOf(io.rela.api.contract.ExitCodes.MODEL_PUSH_FAILED).equals(exit) ? Conditions.Reason.MODEL_PUSH_FAILED
+            : Integer.valueOf(ExitCodes.MODEL_PUSH_FAILED).equals(exit) ? Conditions.Reason.MODEL_PUSH_FAILED
             : Conditions.Reason.STAGE_FAILED;
         String advice = Conditions.Reason.GPU_UNAVAILABLE.equals(reason) ? GPU_ADVICE : "";
         return new StageState(Phase.FAILED, reason, "Job " + name + " failed (" + c.getReason() + ": " + c.getMessage() + ")"

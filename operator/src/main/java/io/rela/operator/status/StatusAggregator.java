@@ -25,10 +25,31 @@ public final class StatusAggregator {
     s.results = o.stage() == Stage.Succeeded ? results(o.progress(), prev.results) : prev.results;
     boolean started = o.stage() != Stage.Pending;
     s.startTime = prev.startTime != null ? prev.startTime : (started ? now : null);
-    s.retriedFor = prev.retriedFor;
+    s.retriedFor = o.retriedFor() != null ? o.retriedFor() : prev.retriedFor;
     s.completionTime = o.stage().isFinal() ? (prev.completionTime != null ? prev.completionTime : now) : null;
     s.conditions = conditions(prev.conditions == null ? List.of() : prev.conditions, o, s, now);
     return s;
+  }
+
+  /** The Event a change of stage sends, once the status that says it is written. */
+  public record StageChange(boolean warning, String reason, String message) {}
+
+  /**
+   * The Event for a job whose stage went from {@code before} to {@code after}'s (null when it did
+   * not change): a Warning "Failed" with the failure's message, else the new stage with the
+   * transition and what the Progressing condition says.
+   */
+  public static StageChange stageChange(Stage before, ReLATrainingJobStatus after) {
+    if (after.stage == before) {
+      return null;
+    }
+    String msg = after.conditions.stream()
+        .filter(c -> Conditions.PROGRESSING.equals(c.getType()) || Conditions.FAILED.equals(c.getType()) && "True".equals(c.getStatus()))
+        .reduce((a, b) -> b).map(Condition::getMessage).orElse("");
+    if (after.stage == Stage.Failed) {
+      return new StageChange(true, "Failed", msg);
+    }
+    return new StageChange(false, after.stage.name(), (before == null ? "" : before + " -> ") + after.stage + ": " + msg);
   }
 
   private static List<Condition> conditions(List<Condition> prev, Observation o, ReLATrainingJobStatus s, String now) {

@@ -13,10 +13,10 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.rela.api.ReLATrainingJob;
 import io.rela.api.status.ReLATrainingJobStatus;
 import io.rela.api.status.Stage;
-import io.rela.operator.OperatorSettings;
+import io.rela.operator.resources.OperatorSettings;
 import io.rela.operator.resources.PriorCache;
-import io.rela.operator.resources.StageJob;
 import io.rela.operator.resources.StageJob.Kind;
+import io.rela.operator.resources.StageJob;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -153,7 +153,7 @@ class StagePlannerTest {
 
     Situation cached() {
       cacheIndex = new ConfigMapBuilder().withNewMetadata().withName(PriorCache.INDEX_CONFIG_MAP).endMetadata()
-          .addToData(PriorCache.key(job), "other prior-cache").build();
+          .addToData(PriorCache.indexKey(job), "other prior-cache").build();
       return this;
     }
 
@@ -364,7 +364,7 @@ class StagePlannerTest {
 
   private static String summary(Plan p) {
     return describe(p.actions()) + " | " + p.events() + " | " + p.observation().stage() + " " + p.observation().reason() + " "
-        + p.observation().message() + " | " + p.recheckAfter() + " | " + p.retriedFor();
+        + p.observation().message() + " | " + p.recheckAfter() + " | " + p.observation().retriedFor();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -394,7 +394,7 @@ class StagePlannerTest {
   void aRetryIsRecordedAndLooksAgainSoon() {
     Plan plan = PLANNER.plan(new Situation("").stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "failed")
         .status(Stage.Failed, "0").annotate("rela.io/retry", "1").observed());
-    assertThat(plan.retriedFor()).isEqualTo("1");
+    assertThat(plan.observation().retriedFor()).isEqualTo("1");
     assertThat(plan.recheckAfter()).isEqualTo(StagePlanner.RETRY_RECHECK);
     assertThat(plan.observation().message()).contains("deleted demo-train").contains("last checkpoint");
   }

@@ -10,7 +10,6 @@ import io.rela.api.spec.DatasetSpec;
 import io.rela.api.spec.PriorSpec;
 import io.rela.api.spec.ReLATrainingJobSpec;
 import io.rela.api.spec.ResourcesSpec;
-import io.rela.operator.OperatorSettings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -100,4 +100,33 @@ class StatusAggregatorTest {
     assertThat(kept.conditions).filteredOn(c -> c.getType().equals(Conditions.TRACKING)).singleElement()
         .satisfies(c -> assertThat(c.getReason()).isEqualTo("TrackingUnavailable"));
   }
+
+  @Test
+  void aRetryValueIsRecordedOnceActedOnAndKeptAfter() {
+    ReLATrainingJobStatus failed = StatusAggregator.aggregate(null,
+        new Observation(1, Stage.Failed, Conditions.Reason.OOM_KILLED, "oom", null, null), "T1");
+    assertThat(failed.retriedFor).isNull();
+    ReLATrainingJobStatus retrying = StatusAggregator.aggregate(failed,
+        new Observation(1, Stage.Pending, Conditions.Reason.RETRYING, "retry", null, null, "7"), "T2");
+    assertThat(retrying.retriedFor).isEqualTo("7");
+    ReLATrainingJobStatus training = StatusAggregator.aggregate(retrying,
+        new Observation(1, Stage.Training, Conditions.Reason.TRAINING, "t", report(), null), "T3");
+    assertThat(training.retriedFor).isEqualTo("7");
+  }
+
+  @Test
+  void aStageChangeIsOneEventAndNoChangeIsNone() {
+    ReLATrainingJobStatus embedding = StatusAggregator.aggregate(null,
+        new Observation(1, Stage.Embedding, Conditions.Reason.EMBEDDING, "Embedding the dataset.", null, null), "T1");
+    StatusAggregator.StageChange first = StatusAggregator.stageChange(null, embedding);
+    assertThat(first).isEqualTo(new StatusAggregator.StageChange(false, "Embedding", "Embedding: Embedding the dataset."));
+    assertThat(StatusAggregator.stageChange(Stage.Embedding, embedding)).isNull();
+    ReLATrainingJobStatus training = StatusAggregator.aggregate(embedding,
+        new Observation(1, Stage.Training, Conditions.Reason.TRAINING, "Training.", report(), null), "T2");
+    assertThat(StatusAggregator.stageChange(Stage.Embedding, training).message()).isEqualTo("Embedding -> Training: Training.");
+    ReLATrainingJobStatus failed = StatusAggregator.aggregate(training,
+        new Observation(1, Stage.Failed, Conditions.Reason.NON_FINITE_LOSS, "loss is NaN", report(), null), "T3");
+    assertThat(StatusAggregator.stageChange(Stage.Training, failed))
+        .isEqualTo(new StatusAggregator.StageChange(true, "Failed", "loss is NaN"));
+  }
 }

@@ -1,4 +1,4 @@
-package io.rela.operator;
+package io.rela.operator.resources;
 
 /**
  * What the operator needs to know that a job does not say.
