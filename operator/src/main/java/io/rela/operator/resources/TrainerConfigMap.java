@@ -39,7 +39,7 @@ public final class TrainerConfigMap {
     c.jobName = job.getMetadata().getName();
     c.jobUid = job.getMetadata().getUid();
     c.workspaceClaim = WorkspaceClaim.name(job);
-    c.spec = job.getSpec();
+    c.spec = forTrainer(job.getSpec());
     c.workspaceDir = Mounts.WORKSPACE;
     c.priorCacheDir = job.getSpec().prior != null && job.getSpec().prior.cacheClaimName != null
         ? Mounts.PRIOR_CACHE : Mounts.priorCacheIn(java.nio.file.Path.of(Mounts.WORKSPACE)).toString();
@@ -48,6 +48,32 @@ public final class TrainerConfigMap {
     c.progressConfigMap = ProgressConfigMap.name(job);
     c.metricsPort = metricsPort;
     return c;
+  }
+
+  /**
+   * The spec as the trainer needs it: without what only the pods' placement and the operator
+   * read (node selector, tolerations, affinity, priority, image, the data volume, queue, suspend,
+   * retry and time limits, the workspace claim). The trainer never reads them, and in a large
+   * spec they are most of its bytes: leaving them out keeps the ConfigMap every job writes small.
+   */
+  static ReLATrainingJobSpec forTrainer(ReLATrainingJobSpec spec) {
+    ReLATrainingJobSpec t = JSON.convertValue(spec, ReLATrainingJobSpec.class);
+    t.nodeSelector = null;
+    t.tolerations = null;
+    t.affinity = null;
+    t.priorityClassName = null;
+    t.image = null;
+    t.queue = null;
+    t.workspace = null;
+    t.suspend = null;
+    t.backoffLimit = null;
+    t.activeDeadlineSeconds = null;
+    t.imagePullGracePeriodSeconds = null;
+    t.ttlSecondsAfterFinished = null;
+    if (t.dataset != null) {
+      t.dataset.volume = null;
+    }
+    return t;
   }
 
   public static ConfigMap desired(ReLATrainingJob job, TrainerConfig config) {

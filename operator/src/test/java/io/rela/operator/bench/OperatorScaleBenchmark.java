@@ -42,7 +42,9 @@ class OperatorScaleBenchmark {
     int bytes = io.fabric8.kubernetes.client.utils.Serialization.asJson(largest(0)).length();
     // the API server's own time for the same creates from the same 16 client threads, in a
     // namespace the operator does not watch: what the operator's time is compared with
+    CpuSplit rawCpu = CpuSplit.start(null);
     double raw = createAll(api, rawNs, n);
+    String rawSplit = rawCpu.stop();
     Path jar = Envtest.repoRoot().resolve("operator/target/quarkus-app/quarkus-run.jar");
     Path log = Files.createTempFile("operator-", ".log");
     int port = 18080;
@@ -77,6 +79,7 @@ class OperatorScaleBenchmark {
     try {
       waitForMetrics(http, port, op, log);
       sampler.start();
+      CpuSplit opCpu = CpuSplit.start(op.toHandle());
       long t0 = System.nanoTime();
       double applied = createAll(api, ns, n);
       int withJob = 0;
@@ -87,6 +90,7 @@ class OperatorScaleBenchmark {
         Thread.sleep(500);
       }
       double firstJobs = (System.nanoTime() - t0) / 1e9;
+      String opSplit = opCpu.stop();
       Thread.sleep(3000);
       String metrics;
       try {
@@ -103,9 +107,10 @@ class OperatorScaleBenchmark {
           + "raw API-server writes of the same objects (16 client threads, operator not watching): %.1f s%n"
           + "jobs created with the operator running: %.1f s%njobs with their first Job: %d after %.1f s%n"
           + "ratio first Jobs / raw writes: %.2fx%n"
-          + "peak heap used: %.1f MiB (-Xmx%s)%npeak RSS: %.1f MiB%n%s%n%s%n%s%nload: %s%n", n, bytes, raw, applied, withJob, firstJobs,
-          firstJobs / raw, peak[0] / 1048576.0, heap, peak[1] / 1024.0, p50, p99, count,
-          Files.readString(Path.of("/proc/loadavg")).strip());
+          + "peak heap used: %.1f MiB (-Xmx%s)%npeak RSS: %.1f MiB%n%s%n%s%n%s%n"
+          + "CPU seconds, raw writes: %s%nCPU seconds, operator run until every first Job: %s%nload: %s%n", n, bytes, raw,
+          applied, withJob, firstJobs, firstJobs / raw, peak[0] / 1048576.0, heap, peak[1] / 1024.0, p50, p99, count,
+          rawSplit, opSplit, Files.readString(Path.of("/proc/loadavg")).strip());
     } finally {
       op.destroy();
       op.waitFor(20, TimeUnit.SECONDS);
@@ -198,5 +203,49 @@ class OperatorScaleBenchmark {
         .withNewRequiredDuringSchedulingIgnoredDuringExecution().addNewNodeSelectorTerm().withMatchExpressions(exprs)
         .endNodeSelectorTerm().endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build();
     return j;
+  }
+
+  /**
+   * Where the CPU went during a phase: seconds of user + system time of the API server, etcd,
+   * the operator and this benchmark's own JVM (its client threads), from /proc.
+   */
+  private record CpuSplit(java.util.Map<String, Long> pids, java.util.Map<String, Long> ticks) {
+
+    static CpuSplit start(ProcessHandle operator) {
+      java.util.Map<String, Long> pids = new java.util.LinkedHashMap<>();
+      ProcessHandle.allProcesses().forEach(h -> {
+        String cmd = h.info().command().orElse("");
+        if (cmd.endsWith("/kube-apiserver")) {
+          pids.put("kube-apiserver", h.pid());
+        } else if (cmd.endsWith("/etcd")) {
+          pids.put("etcd", h.pid());
+        }
+      });
+      if (operator != null) {
+        pids.put("operator", operator.pid());
+      }
+      pids.put("benchmark client", ProcessHandle.current().pid());
+      java.util.Map<String, Long> t = new java.util.LinkedHashMap<>();
+      pids.forEach((k, v) -> t.put(k, ticks(v)));
+      return new CpuSplit(pids, t);
+    }
+
+    String stop() {
+      StringBuilder b = new StringBuilder();
+      pids.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ')
+          .append(String.format(java.util.Locale.ROOT, "%.1f", (ticks(v) - ticks.get(k)) / 100.0)));
+      return b.toString();
+    }
+
+    /** utime + stime of a process, in clock ticks (USER_HZ, 100 on Linux). */
+    private static long ticks(long pid) {
+      try {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      } catch (java.io.IOException e) {
+        return 0;
+      }
+    }
   }
 }
