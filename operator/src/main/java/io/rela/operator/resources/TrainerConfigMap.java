@@ -90,9 +90,22 @@ public final class TrainerConfigMap {
     }
   }
 
-  /** A digest of everything in the spec that changes what is trained (not suspend). */
+  /**
+   * A digest of everything in the spec that changes what is trained (not suspend). One
+   * reconciliation asks for it up to three times (the Job, the config, the edit checks) and a
+   * large spec takes a millisecond to serialise, so it is kept per spec object: the informer
+   * hands out a new object for every change, and the planner never modifies one.
+   */
   public static String specHash(ReLATrainingJobSpec spec) {
+    return SPEC_HASHES.computeIfAbsent(spec, TrainerConfigMap::digest);
+  }
+
+  /** Spec objects (compared by identity: the class keeps Object's equals) to their digests, dropped with them. */
+  private static final Map<ReLATrainingJobSpec, String> SPEC_HASHES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  private static String digest(ReLATrainingJobSpec spec) {
     try {
+      // a sorted map (not a tree node) so the digest stays the one earlier versions wrote on their Jobs
       Map<?, ?> tree = JSON.convertValue(spec, Map.class);
       tree.remove("suspend");
       return Sha256.hex(JSON.writeValueAsString(tree), 16);
