@@ -90,18 +90,10 @@ public final class TrainerConfigMap {
     }
   }
 
-  /**
-   * A digest of everything in the spec that changes what is trained (not suspend). One
-   * reconciliation asks for it up to three times (the Job, the config, the edit checks) and a
-   * large spec takes a millisecond to serialise, so it is kept per spec object: the informer
-   * hands out a new object for every change, and the planner never modifies one.
-   */
+  /** A digest of everything in the spec that changes what is trained (not suspend). */
   public static String specHash(ReLATrainingJobSpec spec) {
-    return SPEC_HASHES.computeIfAbsent(spec, TrainerConfigMap::digest);
+    return digest(spec);
   }
-
-  /** Spec objects (compared by identity: the class keeps Object's equals) to their digests, dropped with them. */
-  private static final Map<ReLATrainingJobSpec, String> SPEC_HASHES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   private static String digest(ReLATrainingJobSpec spec) {
     try {
