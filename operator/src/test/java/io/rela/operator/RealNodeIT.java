@@ -739,7 +739,9 @@ class RealNodeIT {
         rela: {dataRatio: 0.5}
         resources: {memory: 3Gi}
         """));
-    watch(ns, "toobig", new Seen(), r -> "Unschedulable".equals(condition(ns, "toobig", "Progressing").getReason()), 3);
+    // the scheduler may first report the workspace claim as not yet bound, then the CPU it lacks
+    watch(ns, "toobig", new Seen(), r -> "Unschedulable".equals(condition(ns, "toobig", "Progressing").getReason())
+        && condition(ns, "toobig", "Progressing").getMessage().contains("Insufficient cpu"), 3);
     Condition stuck = condition(ns, "toobig", "Progressing");
     assertThat(stuck.getReason()).as("%s", diagnostics(ns, "toobig")).isEqualTo("Unschedulable");
     assertThat(stuck.getMessage()).contains("Insufficient cpu", "an edit of the spec applies at once");
