@@ -45,6 +45,9 @@ final class OwnedOnlyStore<T extends HasMetadata> extends BasicItemStore<T> {
       // not one of ours (any more): forget it rather than hold it
       return remove(key);
     }
+    // managed fields are never read by the operator: held for every object, they would double
+    // the cache of a Job whose pod template has long lists
+    obj.getMetadata().setManagedFields(null);
     return super.put(key, slim.apply(obj));
   }
 

@@ -33,7 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
 // metadata-only changes count (the rela.io/retry annotation), at the price of one no-op
 // reconciliation after each status patch
 @ControllerConfiguration(name = ReLATrainingJobReconciler.NAME, triggerReconcilerOnAllEvents = true,
-    generationAwareEventProcessing = false)
+    generationAwareEventProcessing = false,
+    informer = @io.javaoperatorsdk.operator.api.config.informer.Informer(itemStore = PrimaryStore.class))
 // a failed reconciliation (an overloaded or unreachable API server) is retried for as long as it
 // fails, backing off to once a minute: JOSDK's default gives up after five tries, which would
 // leave a job unserved until something else about it changes
