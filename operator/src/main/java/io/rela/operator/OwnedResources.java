@@ -32,7 +32,7 @@ final class OwnedResources {
    * config. Once training has started ({@code frozen}) the config is never rewritten: a refused
    * spec change must not reach the train or eval pods.
    */
-  void ensure(ReLATrainingJob job, TrainerConfig config, ConfigMap existingConfig, boolean frozen) {
+  void ensure(ReLATrainingJob job, TrainerConfig config, String specHash, ConfigMap existingConfig, boolean frozen) {
     createOwned(job, TrainerServiceAccount.desired(job));
     createOwned(job, ProgressRole.desired(job));
     createOwned(job, ProgressRoleBinding.desired(job));
@@ -43,7 +43,7 @@ final class OwnedResources {
       createOwned(job, WorkspaceClaim.desired(job));
     }
     createOwned(job, ProgressConfigMap.desired(job));
-    ConfigMap desired = TrainerConfigMap.desired(job, config);
+    ConfigMap desired = TrainerConfigMap.desired(job, config, specHash);
     if (existingConfig == null) {
       createOwned(job, desired);
     } else if (!frozen && !java.util.Objects.equals(annotation(desired, TrainerConfigMap.CONFIG_HASH),

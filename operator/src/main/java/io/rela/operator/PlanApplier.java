@@ -40,7 +40,7 @@ final class PlanApplier {
     ReLATrainingJob job = seen.job();
     for (Action a : actions) {
       if (a instanceof Action.EnsureSupporting e) {
-        owned.ensure(job, e.config(), seen.config(), e.configFrozen());
+        owned.ensure(job, e.config(), e.specHash(), seen.config(), e.configFrozen());
       } else if (a instanceof Action.CreateStageJob c) {
         Job created = owned.createOwned(job, c.job());
         if (created != null) {

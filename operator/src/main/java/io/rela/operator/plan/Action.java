@@ -8,7 +8,7 @@ import io.rela.operator.resources.StageJob;
 public sealed interface Action {
 
   /** ServiceAccount, Role, RoleBinding, claim, progress and config ConfigMaps; the config is not rewritten when frozen. */
-  record EnsureSupporting(TrainerConfig config, boolean configFrozen) implements Action {}
+  record EnsureSupporting(TrainerConfig config, boolean configFrozen, String specHash) implements Action {}
 
   record CreateStageJob(StageJob.Kind kind, Job job) implements Action {}
 

@@ -142,14 +142,15 @@ public final class StagePlanner {
     }
     String indexKey = PriorCache.shared(job) ? PriorCache.indexKey(job) : null;
     TrainerConfig config = TrainerConfigMap.render(job, priorCheckpoint, priorJobUid, settings.trainerMetricsPort());
-    refuseSpecChangeWhileRunning(d, job, seen);
+    TrainerConfigMap.SpecDigest digest = new TrainerConfigMap.SpecDigest(job.getSpec());
+    refuseSpecChangeWhileRunning(d, job, seen, digest);
 
     // plain BYOL (schedule None) never uses the prior's targets: no embedding stage at all
     Schedule schedule = job.getSpec().rela.schedule;
     boolean usesTargets = schedule == null || schedule.usesPriorTargets();
     boolean cacheHit = usesTargets && indexKey != null && stages.embed().is(StageState.Phase.ABSENT)
         && !stages.trainingStarted() && cacheHolds(seen, indexKey);
-    Context ctx = new Context(seen, stages, config, priorClaim);
+    Context ctx = new Context(seen, stages, config, priorClaim, digest);
     if (usesTargets && !cacheHit && !stages.trainingStarted() && !stages.embed().is(StageState.Phase.SUCCEEDED)) {
       return stage(d, ctx, StageJob.Kind.EMBED, stages.embed(), Stage.Embedding, Reason.EMBEDDING,
           "Embedding the dataset with the prior (" + shards(job) + " pod(s)).");
@@ -174,7 +175,7 @@ public final class StagePlanner {
   }
 
   /** What every stage decision needs besides the stage's own state. */
-  private record Context(Observed seen, JobStages stages, TrainerConfig config, String priorClaim) {}
+  private record Context(Observed seen, JobStages stages, TrainerConfig config, String priorClaim, TrainerConfigMap.SpecDigest digest) {}
 
   /** Drives one stage's Job: create it, follow suspend and Kueue, report what stops it. */
   private Plan stage(Draft d, Context c, StageJob.Kind kind, StageState state, Stage running, String reason, String message) {
@@ -186,7 +187,7 @@ public final class StagePlanner {
       return suspendQueued(d, kind, existing);
     }
     if (existing != null && !state.is(StageState.Phase.FAILED) && !state.is(StageState.Phase.SUCCEEDED)
-        && StageJob.madeFromAnotherSpec(existing, job)) {
+        && StageJob.madeFromAnotherSpec(existing, c.digest())) {
       if (JobStages.neverRan(existing, c.seen().pods(kind), kind, c.seen().progress())) {
         // pending, unschedulable, pulling or queued: nothing ran, so the edit applies at once
         String name = existing.getMetadata().getName();
@@ -219,8 +220,8 @@ public final class StagePlanner {
           return d.recheckAfter(SECRET_RECHECK).in(Stage.Pending, Reason.SECRET_NOT_ALLOWED, secretRefused);
         }
         // the config is frozen from the first training pod on: a refused spec change never reaches a pod
-        d.actions.add(new Action.EnsureSupporting(c.config(), c.stages().trainingStarted()));
-        d.actions.add(new Action.CreateStageJob(kind, StageJob.desired(job, kind, settings, c.priorClaim())));
+        d.actions.add(new Action.EnsureSupporting(c.config(), c.stages().trainingStarted(), c.digest().get()));
+        d.actions.add(new Action.CreateStageJob(kind, StageJob.desired(job, kind, settings, c.priorClaim(), c.digest().get())));
         break;
       case SUSPENDED:
         if (!suspend && !kueue) {
@@ -341,13 +342,13 @@ public final class StagePlanner {
   }
 
   /** Spec changes after training began would silently restart from zero: refuse them, loudly. */
-  private static void refuseSpecChangeWhileRunning(Draft d, ReLATrainingJob job, Observed seen) {
+  private static void refuseSpecChangeWhileRunning(Draft d, ReLATrainingJob job, Observed seen, TrainerConfigMap.SpecDigest digest) {
     if (seen.config() == null || !JobStages.trainingRan(seen)) {
       return;
     }
     String running = seen.config().getMetadata().getAnnotations() == null ? null
         : seen.config().getMetadata().getAnnotations().get(TrainerConfigMap.SPEC_HASH);
-    boolean changed = running != null && !running.equals(TrainerConfigMap.specHash(job.getSpec()));
+    boolean changed = running != null && !running.equals(digest.get());
     boolean newGeneration = job.getStatus() == null || job.getStatus().observedGeneration == null
         || job.getStatus().observedGeneration != d.gen;
     if (changed && newGeneration) {

@@ -70,12 +70,17 @@ public final class StageJob {
   }
 
   /** Whether the job's spec changed (beyond spec.suspend) since {@code j} was made from it. */
-  public static boolean madeFromAnotherSpec(Job j, ReLATrainingJob job) {
+  public static boolean madeFromAnotherSpec(Job j, java.util.function.Supplier<String> specHash) {
     String made = j.getMetadata().getAnnotations() == null ? null : j.getMetadata().getAnnotations().get(TrainerConfigMap.SPEC_HASH);
-    return made != null && !made.equals(TrainerConfigMap.specHash(job.getSpec()));
+    return made != null && !made.equals(specHash.get());
   }
 
   public static Job desired(ReLATrainingJob job, Kind kind, OperatorSettings settings, String priorJobClaim) {
+    return desired(job, kind, settings, priorJobClaim, TrainerConfigMap.specHash(job.getSpec()));
+  }
+
+  /** The stage Job, annotated with the spec digest the caller already computed. */
+  public static Job desired(ReLATrainingJob job, Kind kind, OperatorSettings settings, String priorJobClaim, String specHash) {
     var spec = job.getSpec();
     // Kueue reads its labels on the Job; the pods carry only the operator's own
     Map<String, String> labels = new LinkedHashMap<>(Labels.kueue(job));
@@ -145,7 +150,7 @@ public final class StageJob {
     // which spec the Job was made from: an edit before its pods start re-creates it
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(GENERATION, String.valueOf(job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration()));
-    annotations.put(TrainerConfigMap.SPEC_HASH, TrainerConfigMap.specHash(spec));
+    annotations.put(TrainerConfigMap.SPEC_HASH, specHash);
     j.getMetadata().setAnnotations(annotations);
     j.getSpec().setPodFailurePolicy(failurePolicy());
     if (kind == Kind.EMBED) {

@@ -77,13 +77,18 @@ public final class TrainerConfigMap {
   }
 
   public static ConfigMap desired(ReLATrainingJob job, TrainerConfig config) {
+    return desired(job, config, specHash(job.getSpec()));
+  }
+
+  /** The config ConfigMap, with the spec digest the caller already computed. */
+  public static ConfigMap desired(ReLATrainingJob job, TrainerConfig config, String specHash) {
     try {
       String yaml = YAML.writeValueAsString(config);
       ConfigMap cm = new ConfigMapBuilder()
           .withMetadata(Labels.metadata(job, name(job), Map.of()))
           .withData(Map.of(TrainerConfig.CONFIG_MAP_KEY, yaml))
           .build();
-      cm.getMetadata().setAnnotations(Map.of(SPEC_HASH, specHash(job.getSpec()), CONFIG_HASH, Sha256.hex(yaml, 16)));
+      cm.getMetadata().setAnnotations(Map.of(SPEC_HASH, specHash, CONFIG_HASH, Sha256.hex(yaml, 16)));
       return cm;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
@@ -93,6 +98,29 @@ public final class TrainerConfigMap {
   /** A digest of everything in the spec that changes what is trained (not suspend). */
   public static String specHash(ReLATrainingJobSpec spec) {
     return digest(spec);
+  }
+
+  /**
+   * The spec digest for one planning pass, computed at most once and only when asked: getting it
+   * serialises the whole spec, and one reconciliation may need it for the Job, its config and the
+   * edit check. It lives no longer than the pass, so a spec edited in place is never mistaken
+   * for the one digested before.
+   */
+  public static final class SpecDigest implements java.util.function.Supplier<String> {
+    private final ReLATrainingJobSpec spec;
+    private String value;
+
+    public SpecDigest(ReLATrainingJobSpec spec) {
+      this.spec = spec;
+    }
+
+    @Override
+    public String get() {
+      if (value == null) {
+        value = specHash(spec);
+      }
+      return value;
+    }
   }
 
   private static String digest(ReLATrainingJobSpec spec) {

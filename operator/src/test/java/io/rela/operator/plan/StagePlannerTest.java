@@ -391,6 +391,25 @@ class StagePlannerTest {
   }
 
   @org.junit.jupiter.api.Test
+  void theJobAndItsConfigCarryTheDigestOfTheSpecTheyWereMadeFrom() {
+    Situation s = new Situation("").edited(StagePlannerTest::moreCpu);
+    Plan plan = PLANNER.plan(s.observed());
+    String digest = io.rela.operator.resources.TrainerConfigMap.specHash(s.job.getSpec());
+    Action.EnsureSupporting ensure = plan.actions().stream().filter(Action.EnsureSupporting.class::isInstance)
+        .map(Action.EnsureSupporting.class::cast).findFirst().orElseThrow();
+    Action.CreateStageJob create = plan.actions().stream().filter(Action.CreateStageJob.class::isInstance)
+        .map(Action.CreateStageJob.class::cast).findFirst().orElseThrow();
+    assertThat(ensure.specHash()).isEqualTo(digest);
+    assertThat(create.job().getMetadata().getAnnotations()).containsEntry(io.rela.operator.resources.TrainerConfigMap.SPEC_HASH, digest);
+    // a digest lives for one planning pass: a later pass over a spec edited in place sees the edit
+    var first = new io.rela.operator.resources.TrainerConfigMap.SpecDigest(s.job.getSpec());
+    String before = first.get();
+    s.job.getSpec().image = "rela/trainer:another";
+    assertThat(first.get()).isEqualTo(before);
+    assertThat(new io.rela.operator.resources.TrainerConfigMap.SpecDigest(s.job.getSpec()).get()).isNotEqualTo(before);
+  }
+
+  @org.junit.jupiter.api.Test
   void aRetryIsRecordedAndLooksAgainSoon() {
     Plan plan = PLANNER.plan(new Situation("").stage(Kind.EMBED, "complete").stage(Kind.TRAIN, "failed")
         .status(Stage.Failed, "0").annotate("rela.io/retry", "1").observed());
