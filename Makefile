@@ -130,9 +130,9 @@ e2e: dataset prometheus envtest ## end to end: kubectl apply a job, operator jar
 	$(MVN) -q -pl operator -am install -DskipTests
 	$(MVN) -pl operator failsafe:integration-test failsafe:verify -Dit.test=EndToEndIT
 
-bench-operator: envtest ## 1,000 ReLATrainingJobs against the real API server: time to first Job, heap, RSS, reconcile p50/p99
+bench-operator: envtest ## 1,000 ReLATrainingJobs against the real API server: time to first Job, heap, RSS, reconcile p50/p99; then the API server's CPU per kind of write
 	$(MVN) -q -pl operator -am install -DskipTests
-	$(MVN) -pl operator surefire:test -Dtest=OperatorScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+	$(MVN) -pl operator surefire:test -Dtest='OperatorScaleBenchmark,ApiServerWriteCosts' -Dsurefire.failIfNoSpecifiedTests=false
 
 chart-golden: ## regenerate the chart's helm-template golden files after an intended change
 	UPDATE_GOLDEN=1 $(MVN) -q -pl operator surefire:test -Dtest=ChartTest#templatesMatchTheGoldenFiles
