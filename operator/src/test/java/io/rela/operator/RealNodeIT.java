@@ -337,12 +337,12 @@ class RealNodeIT {
   @Test
   void aTooSmallMemoryLimitIsOomKilledOnceAndSaysSo() throws Exception {
     String ns = namespace("e2e-oom");
-    // The kernel must kill the pod, not the JVM fail: the heap is 75 % of the limit, and the
-    // embedding pass of a resnet50 prior (the Random prior is the student's own backbone) needs
-    // about 8 GB of native memory at once, so the container passes its 400Mi promptly. With
-    // convnet4 (about 0.7 GB in all) the process sat at the limit while the kernel reclaimed
-    // libtorch's code pages, for minutes, before any kill.
-    apply(ns, relaJob("small", 2, 3000, "400Mi").replace("backbone: convnet4", "backbone: resnet50"));
+    // The kernel must kill the pod, not the JVM fail. The heap is 75 % of the limit; at 1Gi the
+    // JVM, libtorch and the native libraries it extracts at start fit, and the embedding pass of a
+    // resnet50 prior (the Random prior is the student's own backbone), about 8 GB of native memory
+    // at once, passes the limit within seconds. At 400Mi the process started right at the limit and
+    // could crawl there for minutes (cgroup v1 reclaiming its pages) before any kill.
+    apply(ns, relaJob("small", 2, 3000, "1Gi").replace("backbone: convnet4", "backbone: resnet50"));
     Seen seen = watchToEnd(ns, "small", new Seen(), 5);
     assertThat(seen.last.get("STAGE")).as("%s", diagnostics(ns, "small")).isEqualTo("Failed");
     Condition failed = condition(ns, "small", "Failed");
@@ -365,7 +365,7 @@ class RealNodeIT {
     assertThat(killed).as("pods made for the stage").hasSize(1);
     String pod = killed.get(0).getMetadata().getName();
     assertThat(killed.get(0).getStatus().getContainerStatuses().get(0).getState().getTerminated().getReason()).isEqualTo("OOMKilled");
-    assertThat(failed.getMessage()).contains(pod).contains("400Mi").contains("kubectl logs -n " + ns + " " + pod);
+    assertThat(failed.getMessage()).contains(pod).contains("1Gi").contains("kubectl logs -n " + ns + " " + pod);
     assertThat(cluster.kubectl("logs", "-n", ns, pod).assertSuccess().stdout()).contains("running as uid=10001");
   }
 

@@ -17,7 +17,23 @@ import picocli.CommandLine;
 public final class TrainerCli {
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    int code;
+    try {
+      code = execute(args);
+    } catch (OutOfMemoryError e) {
+      // an Error passes picocli's handler; left to the JVM it would end only this thread, and the
+      // metrics server's threads would keep a stopped trainer alive (a pod Running for ever)
+      System.err.println("error: out of Java heap (" + e.getMessage() + "); in a cluster the heap is 75 % of"
+          + " spec.resources.memory: raise it");
+      Runtime.getRuntime().halt(1);
+      return;
+    } catch (Throwable e) {
+      System.err.println("failed: " + e);
+      e.printStackTrace();
+      Runtime.getRuntime().halt(1);
+      return;
+    }
+    System.exit(code);
   }
 
   /**
