@@ -76,11 +76,7 @@ public final class TrainerConfigMap {
     return t;
   }
 
-  public static ConfigMap desired(ReLATrainingJob job, TrainerConfig config) {
-    return desired(job, config, specHash(job.getSpec()));
-  }
-
-  /** The config ConfigMap, with the spec digest the caller already computed. */
+  /** The config ConfigMap, annotated with the spec digest the caller already computed. */
   public static ConfigMap desired(ReLATrainingJob job, TrainerConfig config, String specHash) {
     try {
       String yaml = YAML.writeValueAsString(config);

@@ -11,13 +11,8 @@ import io.rela.operator.resources.StageJob;
 import io.rela.operator.resources.TrainerConfigMap;
 import io.rela.testinfra.KubeApiServer;
 import io.rela.testinfra.KubeApiServerExtension;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -62,7 +57,7 @@ class ApiServerWriteCosts {
     });
     phase("create stage Job", apiPid, n, i -> api.client().resource(StageJob.desired(jobs.get(i), StageJob.Kind.EMBED, OperatorSettings.defaults(), null)).create());
     phase("create config ConfigMap", apiPid, n, i -> api.client().resource(TrainerConfigMap.desired(jobs.get(i),
-        TrainerConfigMap.render(jobs.get(i), null, null, 9090))).create());
+        TrainerConfigMap.render(jobs.get(i), null, null, 9090), TrainerConfigMap.specHash(jobs.get(i).getSpec()))).create());
     phase("create ServiceAccount", apiPid, n, i -> api.client().resource(io.rela.operator.resources.TrainerServiceAccount.desired(jobs.get(i))).create());
     phase("create Role", apiPid, n, i -> api.client().resource(io.rela.operator.resources.ProgressRole.desired(jobs.get(i))).create());
     phase("create RoleBinding", apiPid, n, i -> api.client().resource(io.rela.operator.resources.ProgressRoleBinding.desired(jobs.get(i))).create());
@@ -83,31 +78,9 @@ class ApiServerWriteCosts {
   }
 
   private static void phase(String what, long apiPid, int n, IntFunction<HasMetadata> write) throws Exception {
-    long c0 = ticks(apiPid);
-    ExecutorService pool = Executors.newFixedThreadPool(16);
-    long t0 = System.nanoTime();
-    java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
-    for (int i = 0; i < n; i++) {
-      int k = i;
-      pool.submit(() -> {
-        try {
-          write.apply(k);
-        } catch (RuntimeException e) {
-          if (failed.getAndIncrement() == 0) {
-            System.out.println(what + " failed: " + e.getMessage());
-          }
-        }
-      });
-    }
-    pool.shutdown();
-    pool.awaitTermination(10, TimeUnit.MINUTES);
-    System.out.printf("write %-28s %6.1f s wall, API server %6.1f CPU-s, %d failed%n", what, (System.nanoTime() - t0) / 1e9,
-        (ticks(apiPid) - c0) / 100.0, failed.get());
-  }
-
-  private static long ticks(long pid) throws java.io.IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    long c0 = Writes.cpuTicks(apiPid);
+    Writes.Result r = Writes.fanOut(what, n, write::apply);
+    System.out.printf("write %-28s %6.1f s wall, API server %6.1f CPU-s, %d failed%n", what, r.seconds(),
+        (Writes.cpuTicks(apiPid) - c0) / 100.0, r.failed());
   }
 }

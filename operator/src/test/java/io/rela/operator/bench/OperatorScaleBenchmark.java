@@ -15,8 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -170,29 +168,14 @@ class OperatorScaleBenchmark {
         .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(0L);
   }
 
-  /** Creates jobs 0..n-1 in {@code ns} from 16 threads; the seconds it took. */
+  /** Creates jobs 0..n-1 in {@code ns} from the client threads; the seconds it took. */
   private static double createAll(KubeApiServer api, String ns, int n) throws InterruptedException {
-    ExecutorService pool = Executors.newFixedThreadPool(16);
-    long t0 = System.nanoTime();
-    java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
-    for (int i = 0; i < n; i++) {
-      int k = i;
-      pool.submit(() -> {
-        try {
-          api.client().resources(ReLATrainingJob.class).inNamespace(ns).resource(largest(k)).create();
-        } catch (RuntimeException e) {
-          if (failed.getAndIncrement() == 0) {
-            System.out.println("create failed: " + e.getMessage());
-          }
-        }
-      });
+    Writes.Result r = Writes.fanOut("create", n,
+        k -> api.client().resources(ReLATrainingJob.class).inNamespace(ns).resource(largest(k)).create());
+    if (r.failed() > 0) {
+      throw new IllegalStateException(r.failed() + " creates failed");
     }
-    pool.shutdown();
-    pool.awaitTermination(10, TimeUnit.MINUTES);
-    if (failed.get() > 0) {
-      throw new IllegalStateException(failed.get() + " creates failed");
-    }
-    return (System.nanoTime() - t0) / 1e9;
+    return r.seconds();
   }
 
   /**
@@ -256,26 +239,15 @@ class OperatorScaleBenchmark {
       }
       pids.put("benchmark client", ProcessHandle.current().pid());
       java.util.Map<String, Long> t = new java.util.LinkedHashMap<>();
-      pids.forEach((k, v) -> t.put(k, ticks(v)));
+      pids.forEach((k, v) -> t.put(k, Writes.cpuTicks(v)));
       return new CpuSplit(pids, t);
     }
 
     String stop() {
       StringBuilder b = new StringBuilder();
       pids.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ')
-          .append(String.format(java.util.Locale.ROOT, "%.1f", (ticks(v) - ticks.get(k)) / 100.0)));
+          .append(String.format(java.util.Locale.ROOT, "%.1f", (Writes.cpuTicks(v) - ticks.get(k)) / 100.0)));
       return b.toString();
-    }
-
-    /** utime + stime of a process, in clock ticks (USER_HZ, 100 on Linux). */
-    private static long ticks(long pid) {
-      try {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-      } catch (java.io.IOException e) {
-        return 0;
-      }
     }
   }
 }
